@@ -1,0 +1,29 @@
+/**
+ * `bun run api`: the HTTP API only, for scale-out (REDIS_URL and, with several hosts,
+ * a MySQL DATABASE_URL are required; workers run elsewhere).
+ */
+import { openDatabase } from "../../src/db/open-database.ts";
+import { CamerasRepository } from "../../src/db/cameras-repository.ts";
+import { createLogger } from "../../src/log.ts";
+import { openRedis } from "../../queues/connection.ts";
+import { resolveApiToken } from "./api-token.ts";
+import { composeApi } from "./compose-api.ts";
+import { configOrExit, onShutdown } from "./run.ts";
+
+const config = configOrExit();
+if (!config.redisUrl) {
+  console.error("camserver: invalid REDIS_URL: required for `api` (only `start` launches a private Redis)");
+  process.exit(2);
+}
+const log = createLogger(config.logLevel, "camserver-api");
+const redis = openRedis(config.redisUrl);
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const { token } = await resolveApiToken(config.apiToken, config.dataDir);
+const api = await composeApi(config, redis, new CamerasRepository(database.db), token, log);
+api.app.listen({ port: config.port, hostname: "0.0.0.0" });
+log.info({ port: api.app.server?.port }, "api listening");
+onShutdown(async () => {
+  await api.close();
+  await database.close();
+  redis.disconnect();
+});

@@ -1,0 +1,58 @@
+/**
+ * Builds the API's dependencies from config and connections (composition root).
+ */
+import { Queue } from "bullmq";
+import type Redis from "ioredis";
+import { createApp } from "../../src/api/app.ts";
+import type { Config } from "../../src/config.ts";
+import type { CamerasRepository } from "../../src/db/cameras-repository.ts";
+import type { Logger } from "../../src/log.ts";
+import { CameraStatusStore } from "../../src/state/camera-status-store.ts";
+import { HlsSegmentStore } from "../../src/state/hls-segment-store.ts";
+import { HlsSessionStore } from "../../src/state/hls-session-store.ts";
+import { Keys } from "../../src/state/keys.ts";
+import { LeaseStore } from "../../src/state/lease-store.ts";
+import { cameraQueueName } from "../../queues/names.ts";
+import { StreamRequests } from "../../queues/stream-requests.ts";
+
+/** The API app and what must be closed with it. */
+export interface ComposedApi {
+  readonly app: Awaited<ReturnType<typeof createApp>>;
+  close(): Promise<void>;
+}
+
+/** Wires stores, the stream producer and the app. */
+export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, log: Logger): Promise<ComposedApi> {
+  const keys = new Keys(config.redisPrefix);
+  const leases = new LeaseStore(redis, keys);
+  const streams = new StreamRequests(redis, config.redisPrefix);
+  await streams.ready();
+  const boardCameraQueues = new Map<string, Queue>();
+  const app = await createApp({
+    redis,
+    keys,
+    cameras,
+    leases,
+    sessions: new HlsSessionStore(redis, keys, leases, { ttlMs: config.sessionTtlSec * 1000, idleMs: config.hlsIdleTimeoutSec * 1000 }),
+    segments: new HlsSegmentStore(redis, keys),
+    status: new CameraStatusStore(redis, keys),
+    streams,
+    apiToken,
+    streamStartTimeoutMs: 40_000,
+    boardQueues: async () => {
+      for (const cam of await cameras.list()) {
+        if (!boardCameraQueues.has(cam.id)) boardCameraQueues.set(cam.id, new Queue(cameraQueueName(cam.id), { connection: redis, prefix: config.redisPrefix }));
+      }
+      return [streams.bullQueue, ...boardCameraQueues.values()];
+    },
+    log,
+  });
+  return {
+    app,
+    async close() {
+      await app.stop();
+      await streams.close();
+      await Promise.all([...boardCameraQueues.values()].map((q) => q.close()));
+    },
+  };
+}

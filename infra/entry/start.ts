@@ -1,0 +1,52 @@
+/**
+ * `bun run start`: API and worker in one process for a single host. Without REDIS_URL
+ * it launches a private redis-server (and stops it on exit); without DATABASE_URL it uses
+ * SQLite under DATA_DIR. With DEMO_CLIP set to an H.264 file it registers the camera
+ * `demo` that loops the clip in real time through the same pipeline as an RTSP camera.
+ */
+import { mkdir } from "node:fs/promises";
+import { openDatabase } from "../../src/db/open-database.ts";
+import { CamerasRepository } from "../../src/db/cameras-repository.ts";
+import { NotFoundError } from "../../src/errors.ts";
+import { createLogger } from "../../src/log.ts";
+import { openRedis } from "../../queues/connection.ts";
+import { startWorkers } from "../../workers/runtime.ts";
+import { resolveApiToken } from "./api-token.ts";
+import { composeApi } from "./compose-api.ts";
+import { startPrivateRedis } from "./private-redis.ts";
+import { configOrExit, onShutdown } from "./run.ts";
+
+const config = configOrExit();
+const log = createLogger(config.logLevel);
+await mkdir(config.dataDir, { recursive: true });
+const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
+const redis = openRedis(config.redisUrl ?? privateRedis!.url);
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const cameras = new CamerasRepository(database.db);
+const { token, generated } = await resolveApiToken(config.apiToken, config.dataDir);
+const api = await composeApi(config, redis, cameras, token, log);
+api.app.listen({ port: config.port, hostname: "0.0.0.0" });
+const port = api.app.server?.port;
+const workers = await startWorkers({ config, redis, cameras, log });
+
+const demoClip = process.env.DEMO_CLIP;
+if (demoClip) {
+  try {
+    await cameras.get("demo");
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    await cameras.create({ id: "demo", name: "Demo camera", sourceUrl: demoClip, username: null, password: null, network: "local" });
+    await workers.cameraQueues.ensure("demo");
+  }
+}
+log.info({ port, redis: privateRedis ? "private" : "external", database: database.dialect }, "camserver started");
+if (generated) console.log(`API token (stored in ${config.dataDir}/api-token): ${token}`);
+console.log(`camserver: open http://localhost:${port}/#token=${encodeURIComponent(token)}`);
+
+onShutdown(async () => {
+  await api.close();
+  await workers.close();
+  await database.close();
+  redis.disconnect();
+  await privateRedis?.stop();
+});

@@ -1,0 +1,26 @@
+/**
+ * Queue names and fixed job ids: the contract between the API and the workers.
+ * Request queues take API requests; each camera has its own queue with global
+ * concurrency 1 that runs the camera's one pipeline job.
+ */
+
+/** Request queue for `POST /v1/streams/start`. */
+export const STREAM_START_QUEUE = "stream-start";
+
+/** Prefix of the per-camera queues. */
+const CAMERA_QUEUE_PREFIX = "camera-";
+
+/** The queue that runs a camera's pipeline job. */
+export function cameraQueueName(cameraId: string): string {
+  return `${CAMERA_QUEUE_PREFIX}${cameraId}`;
+}
+
+/** Camera id of a camera queue name, or undefined for other queues. */
+export function cameraIdOfQueue(queueName: string): string | undefined {
+  return queueName.startsWith(CAMERA_QUEUE_PREFIX) ? queueName.slice(CAMERA_QUEUE_PREFIX.length) : undefined;
+}
+
+/** The fixed id of a camera's pipeline job: adding it twice is harmless. */
+export function pipelineJobId(cameraId: string): string {
+  return `pipeline-${cameraId}`;
+}

@@ -1,0 +1,22 @@
+/**
+ * Typed job payloads and results. Jobs carry camera ids, never credentials.
+ */
+
+/** `stream-start` job: open or extend the camera's HLS session. */
+export interface StreamStartJob {
+  readonly cameraId: string;
+}
+
+/** `stream-start` result, exactly the seed API's response body. */
+export interface StreamStartResult {
+  readonly session_id: string;
+  /** `/hls/<session_id>/index.m3u8` */
+  readonly hls_url: string;
+  /** ISO 8601 instant. */
+  readonly expires_at: string;
+}
+
+/** The pipeline job in a camera's queue: hold the camera while it has leases. */
+export interface PipelineJob {
+  readonly cameraId: string;
+}

@@ -1,0 +1,33 @@
+/**
+ * What the API needs, built by the entry point. The API reaches workers only through
+ * queues (`StreamRequests`) and Redis state; it never imports `pipeline` or `workers`.
+ */
+import type { Queue } from "bullmq";
+import type Redis from "ioredis";
+import type { CamerasRepository } from "../db/cameras-repository.ts";
+import type { Logger } from "../log.ts";
+import type { CameraStatusStore } from "../state/camera-status-store.ts";
+import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
+import type { HlsSessionStore } from "../state/hls-session-store.ts";
+import type { Keys } from "../state/keys.ts";
+import type { LeaseStore } from "../state/lease-store.ts";
+import type { StreamRequests } from "../../queues/stream-requests.ts";
+
+/** Services of the HTTP API. */
+export interface ApiDeps {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly cameras: CamerasRepository;
+  readonly leases: LeaseStore;
+  readonly sessions: HlsSessionStore;
+  readonly segments: HlsSegmentStore;
+  readonly status: CameraStatusStore;
+  readonly streams: StreamRequests;
+  /** Bearer token of `/v1`. */
+  readonly apiToken: string;
+  /** How long `POST /v1/streams/start` waits for a worker, ms. */
+  readonly streamStartTimeoutMs: number;
+  /** Queues shown in Bull Board (request queues; camera queues are found in Redis). */
+  readonly boardQueues: () => Promise<Queue[]>;
+  readonly log: Logger;
+}

@@ -1,0 +1,51 @@
+/**
+ * `/v1/cameras`: the camera registry. Passwords are write-only; a camera's view adds
+ * its pipeline state (idle, connecting, live, retrying), since when, its last error,
+ * consumer counts by kind and the worker that holds it.
+ */
+import { Elysia } from "elysia";
+import { parseCameraCreate, parseCameraPatch, publicCamera } from "../../cameras/camera-input.ts";
+import type { CameraRecord } from "../../cameras/camera.ts";
+import { announceCameraChange, stopCameraNow } from "../../state/camera-control.ts";
+import type { ApiDeps } from "../deps.ts";
+
+/** A camera as `GET /v1/cameras/:id` shows it. */
+async function cameraView(deps: ApiDeps, rec: CameraRecord) {
+  const st = await deps.status.read(rec.id);
+  return {
+    ...publicCamera(rec),
+    state: st.state,
+    since: st.since ? new Date(st.since).toISOString() : null,
+    last_error: st.lastError ? { message: st.lastError.message, at: new Date(st.lastError.at).toISOString() } : null,
+    consumers: st.consumers,
+    holder: st.holder,
+  };
+}
+
+/** Camera registry routes (mounted under the authenticated `/v1`). */
+export function cameraRoutes(deps: ApiDeps) {
+  return new Elysia()
+    .get("/cameras", async () => Promise.all((await deps.cameras.list()).map((c) => cameraView(deps, c))))
+    .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.get(params.id)))
+    .post("/cameras", async ({ body, set }) => {
+      const rec = await deps.cameras.create(parseCameraCreate(body));
+      await announceCameraChange(deps.redis, deps.keys, rec.id);
+      deps.log.info({ camera: rec.id }, "camera created");
+      set.status = 201;
+      return cameraView(deps, rec);
+    })
+    .patch("/cameras/:id", async ({ params, body }) => {
+      const rec = await deps.cameras.update(params.id, parseCameraPatch(body));
+      await announceCameraChange(deps.redis, deps.keys, rec.id);
+      return cameraView(deps, rec);
+    })
+    .delete("/cameras/:id", async ({ params, set }) => {
+      await deps.cameras.delete(params.id);
+      for (const s of await deps.sessions.list()) if (s.cameraId === params.id) await deps.sessions.end(s);
+      await stopCameraNow(deps.redis, deps.keys, deps.leases, params.id);
+      await announceCameraChange(deps.redis, deps.keys, params.id);
+      deps.log.info({ camera: params.id }, "camera deleted");
+      set.status = 204;
+      return "";
+    });
+}

@@ -1,0 +1,180 @@
+/**
+ * Camera fields from API bodies to domain shapes and back. Parsing is strict: the first bad
+ * or unknown field throws a `ValidationError` naming it, and credentials pasted into
+ * `source_url` are moved into `username`/`password` so the stored URL never holds them.
+ * `publicCamera` is the only JSON shape of a camera that leaves the server.
+ */
+import { ValidationError } from "../errors.ts";
+import { cameraNetworks, type CameraNetwork, type CameraPatch, type CameraRecord, type NewCamera } from "./camera.ts";
+import { redactUrl, splitCredentials, validateSourceUrl } from "./source-url.ts";
+
+/** Accepted camera ids. */
+export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Longest name, user name and password, in characters (the column sizes). */
+export const MAX_NAME_LENGTH = 200;
+export const MAX_CREDENTIAL_LENGTH = 200;
+
+const CREATE_FIELDS = new Set(["id", "name", "source_url", "username", "password", "network"]);
+const PATCH_FIELDS = new Set(["name", "source_url", "username", "password", "network"]);
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/** A camera as API responses show it: never the password, only whether there is one. */
+export interface PublicCamera {
+  id: string;
+  name: string;
+  source_url: string;
+  username: string | null;
+  has_password: boolean;
+  network: CameraNetwork;
+  /** ISO 8601 instant in UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`. */
+  created_at: string;
+  updated_at: string;
+}
+
+type Body = Record<string, unknown>;
+
+function invalid(field: string, reason: string): never {
+  throw new ValidationError(field, reason);
+}
+
+function asBody(body: unknown): Body {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) invalid("body", "must be a JSON object");
+  return body as Body;
+}
+
+function rejectUnknown(body: Body, known: ReadonlySet<string>): void {
+  for (const key of Object.keys(body)) if (!known.has(key)) invalid(key, "unknown field");
+}
+
+const present = (body: Body, key: string): boolean => body[key] !== undefined;
+
+function readName(value: unknown): string {
+  if (typeof value !== "string") invalid("name", "must be a string");
+  const name = value.trim();
+  if (name.length === 0) invalid("name", "must not be empty");
+  if ([...name].length > MAX_NAME_LENGTH) invalid("name", `must be at most ${MAX_NAME_LENGTH} characters`);
+  if (CONTROL_CHARS.test(name)) invalid("name", "must not contain control characters");
+  return name;
+}
+
+function credentialProblem(value: string): string | undefined {
+  if ([...value].length > MAX_CREDENTIAL_LENGTH) return `must be at most ${MAX_CREDENTIAL_LENGTH} characters`;
+  if (CONTROL_CHARS.test(value)) return "must not contain control characters";
+  return undefined;
+}
+
+/** `username` "" means no user name (null); a password "" is a real, empty password. */
+function readCredential(field: "username" | "password", value: unknown): string | null {
+  if (value === null) return null;
+  if (typeof value !== "string") invalid(field, "must be a string or null");
+  const problem = credentialProblem(value);
+  if (problem) invalid(field, problem);
+  return field === "username" && value === "" ? null : value;
+}
+
+interface SourceInput {
+  url: string;
+  username?: string | null;
+  password?: string;
+}
+
+function readSourceUrl(value: unknown): SourceInput {
+  if (typeof value !== "string") invalid("source_url", "must be a string");
+  const split = splitCredentials(value.trim());
+  const out: SourceInput = { url: validateSourceUrl(split.url) };
+  if (split.username !== undefined) {
+    const problem = credentialProblem(split.username);
+    if (problem) invalid("source_url", `user name in the URL ${problem}`);
+    out.username = split.username === "" ? null : split.username;
+  }
+  if (split.password !== undefined) {
+    const problem = credentialProblem(split.password);
+    if (problem) invalid("source_url", `password in the URL ${problem}`);
+    out.password = split.password;
+  }
+  return out;
+}
+
+function readNetwork(value: unknown): CameraNetwork {
+  if (!cameraNetworks.includes(value as CameraNetwork)) invalid("network", `must be one of ${cameraNetworks.join(", ")}`);
+  return value as CameraNetwork;
+}
+
+/** A fresh camera id: `cam_` and 8 lowercase base36 characters from a CSPRNG. */
+export function generateCameraId(): string {
+  let id = "cam_";
+  while (id.length < 12) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(8))) {
+      // 252 = 7 * 36: rejecting the top 4 byte values keeps every character equally likely.
+      if (byte < 252 && id.length < 12) id += BASE36[byte % 36];
+    }
+  }
+  return id;
+}
+
+/**
+ * Parses a create body `{ id?, name, source_url, username?, password?, network? }`.
+ * The id is generated when absent, network defaults to `local`, and credentials found in
+ * `source_url` fill `username`/`password` unless those fields are given (even as null).
+ * @throws ValidationError for the first bad, missing or unknown field.
+ */
+export function parseCameraCreate(body: unknown): NewCamera {
+  const b = asBody(body);
+  let id: string;
+  if (present(b, "id")) {
+    if (typeof b.id !== "string" || !CAMERA_ID_PATTERN.test(b.id)) {
+      invalid("id", "must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
+    }
+    id = b.id;
+  } else {
+    id = generateCameraId();
+  }
+  if (!present(b, "name")) invalid("name", "is required");
+  const name = readName(b.name);
+  if (!present(b, "source_url")) invalid("source_url", "is required");
+  const source = readSourceUrl(b.source_url);
+  const username = present(b, "username") ? readCredential("username", b.username) : (source.username ?? null);
+  const password = present(b, "password") ? readCredential("password", b.password) : (source.password ?? null);
+  const network = present(b, "network") ? readNetwork(b.network) : "local";
+  rejectUnknown(b, CREATE_FIELDS);
+  return { id, name, sourceUrl: source.url, username, password, network };
+}
+
+/**
+ * Parses a patch body with any of `name`, `source_url`, `username`, `password`, `network`.
+ * Absent fields stay unchanged; `null` clears a credential; credentials in a new
+ * `source_url` replace the stored ones unless given explicitly. `{}` is a valid no-op.
+ * @throws ValidationError for the first bad or unknown field (`id` cannot be changed).
+ */
+export function parseCameraPatch(body: unknown): CameraPatch {
+  const b = asBody(body);
+  if (present(b, "id")) invalid("id", "cannot be changed");
+  const patch: { -readonly [K in keyof CameraPatch]: CameraPatch[K] } = {};
+  if (present(b, "name")) patch.name = readName(b.name);
+  if (present(b, "source_url")) {
+    const source = readSourceUrl(b.source_url);
+    patch.sourceUrl = source.url;
+    if (source.username !== undefined) patch.username = source.username;
+    if (source.password !== undefined) patch.password = source.password;
+  }
+  if (present(b, "username")) patch.username = readCredential("username", b.username);
+  if (present(b, "password")) patch.password = readCredential("password", b.password);
+  if (present(b, "network")) patch.network = readNetwork(b.network);
+  rejectUnknown(b, PATCH_FIELDS);
+  return patch;
+}
+
+/** The API's JSON shape of a camera; instants as ISO strings, the password never included. */
+export function publicCamera(rec: CameraRecord): PublicCamera {
+  return {
+    id: rec.id,
+    name: rec.name,
+    source_url: redactUrl(rec.sourceUrl),
+    username: rec.username,
+    has_password: rec.password !== null,
+    network: rec.network,
+    created_at: new Date(rec.createdAt).toISOString(),
+    updated_at: new Date(rec.updatedAt).toISOString(),
+  };
+}

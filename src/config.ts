@@ -1,0 +1,97 @@
+/**
+ * One typed configuration, read once from the environment at start-up.
+ * Invalid values fail with a `ConfigError` whose message is one line naming the variable.
+ */
+import { hostname } from "node:os";
+import { resolve } from "node:path";
+
+/** A configuration variable holds a value camserver cannot use. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`invalid ${variable}: ${message}`);
+    this.name = new.target.name;
+  }
+}
+
+/** Everything camserver reads from the environment. */
+export interface Config {
+  /** HTTP port of the API. @defaultValue 8082 (`PORT`) */
+  readonly port: number;
+  /** Redis URL; undefined means `start` launches a private redis-server. (`REDIS_URL`) */
+  readonly redisUrl: string | undefined;
+  /** Key prefix of every Redis key and BullMQ queue. @defaultValue "camserver" (`REDIS_PREFIX`) */
+  readonly redisPrefix: string;
+  /** `mysql://user:pass@host:port/db`, a SQLite file path, or undefined for `${dataDir}/camserver.db`. (`DATABASE_URL`) */
+  readonly databaseUrl: string | undefined;
+  /** Directory for the database, HLS scratch files, the generated API token and the demo clip. @defaultValue "./data" (`DATA_DIR`) */
+  readonly dataDir: string;
+  /** Lifetime of an HLS session in seconds; a start on a live session extends it. @defaultValue 300 (`SESSION_TTL_SEC`) */
+  readonly sessionTtlSec: number;
+  /** An HLS session ends after this many seconds without a playlist fetch. @defaultValue 120 (`HLS_IDLE_TIMEOUT_SEC`) */
+  readonly hlsIdleTimeoutSec: number;
+  /** How long a pipeline outlives its last lease, in ms. @defaultValue 10000 (`PIPELINE_GRACE_MS`) */
+  readonly pipelineGraceMs: number;
+  /** Bearer token for `/v1`; undefined means `start` generates one under `dataDir`. (`API_TOKEN`) */
+  readonly apiToken: string | undefined;
+  /** Name of this worker process as shown in camera state and Bull Board. @defaultValue "<hostname>:<pid>" (`WORKER_ID`) */
+  readonly workerId: string;
+  /** pino log level. @defaultValue "info" (`LOG_LEVEL`) */
+  readonly logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, def: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return def;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `"${raw}" is not a whole number`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(name, `${n} is outside ${min}-${max}`);
+  return n;
+}
+
+function url(env: Env, name: string, schemes: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, "is not a URL");
+  }
+  if (!schemes.includes(parsed.protocol)) throw new ConfigError(name, `scheme must be one of ${schemes.join(" ")}`);
+  return raw;
+}
+
+/**
+ * Reads the configuration from `env`.
+ * @throws ConfigError naming the first invalid variable
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const dbRaw = env.DATABASE_URL || undefined;
+  if (dbRaw && /^[a-z]+:\/\//.test(dbRaw)) url(env, "DATABASE_URL", ["mysql:"]);
+  const token = env.API_TOKEN || undefined;
+  if (token !== undefined && token.length < 8) throw new ConfigError("API_TOKEN", "must be at least 8 characters");
+  const prefix = env.REDIS_PREFIX || "camserver";
+  if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError("REDIS_PREFIX", "may hold only letters, digits, _ . -");
+  const level = env.LOG_LEVEL || "info";
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(level)) {
+    throw new ConfigError("LOG_LEVEL", `"${level}" is not a pino level`);
+  }
+  return {
+    port: int(env, "PORT", 8082, 0, 65535),
+    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    redisPrefix: prefix,
+    databaseUrl: dbRaw,
+    dataDir: resolve(env.DATA_DIR || "./data"),
+    sessionTtlSec: int(env, "SESSION_TTL_SEC", 300, 10, 86400),
+    hlsIdleTimeoutSec: int(env, "HLS_IDLE_TIMEOUT_SEC", 120, 5, 86400),
+    pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),
+    apiToken: token,
+    workerId: env.WORKER_ID || `${hostname()}:${process.pid}`,
+    logLevel: level,
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * Cameras in the database. Same behaviour on SQLite and MySQL: no `returning()` (MySQL
+ * ignores it), results are read back; ids compare case-sensitively; instants are epoch-ms
+ * numbers. Stored source URLs never carry credentials.
+ */
+import type { Kysely, Selectable } from "kysely";
+import type { CameraPatch, CameraRecord, NewCamera } from "../cameras/camera.ts";
+import { hasCredentials } from "../cameras/source-url.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { intColumn } from "./int-column.ts";
+import type { CamerasTable, Schema } from "./schema.ts";
+import { isUniqueViolation } from "./unique-violation.ts";
+
+export type { CameraPatch, CameraRecord, NewCamera } from "../cameras/camera.ts";
+
+/** Options of {@link CamerasRepository}. */
+export interface CamerasRepositoryOptions {
+  /**
+   * Clock for `createdAt`/`updatedAt`, in epoch milliseconds.
+   * @defaultValue `Date.now`
+   */
+  now?: () => number;
+}
+
+function toRecord(row: Selectable<CamerasTable>): CameraRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    sourceUrl: row.source_url,
+    username: row.username,
+    password: row.password,
+    network: row.network,
+    createdAt: intColumn(row.created_at, "cameras.created_at"),
+    updatedAt: intColumn(row.updated_at, "cameras.updated_at"),
+  };
+}
+
+function assertNoCredentials(sourceUrl: string): void {
+  if (hasCredentials(sourceUrl)) {
+    throw new ValidationError("source_url", "must not contain credentials; send username and password");
+  }
+}
+
+/** Create, read, update and delete cameras. Inputs are expected to be parsed already. */
+export class CamerasRepository {
+  readonly #db: Kysely<Schema>;
+  readonly #now: () => number;
+
+  constructor(db: Kysely<Schema>, options: CamerasRepositoryOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Stores a new camera with `createdAt = updatedAt = now()` and returns it as stored.
+   * @throws ConflictError when the id exists; ValidationError when `sourceUrl` has userinfo.
+   */
+  async create(input: NewCamera): Promise<CameraRecord> {
+    assertNoCredentials(input.sourceUrl);
+    const now = this.#now();
+    try {
+      await this.#db
+        .insertInto("cameras")
+        .values({
+          id: input.id,
+          name: input.name,
+          source_url: input.sourceUrl,
+          username: input.username,
+          password: input.password,
+          network: input.network,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError(`camera ${input.id} already exists`);
+      throw err;
+    }
+    return this.get(input.id);
+  }
+
+  /** The camera with this id. @throws NotFoundError `camera <id> not found`. */
+  async get(id: string): Promise<CameraRecord> {
+    const row = await this.#db.selectFrom("cameras").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`camera ${id} not found`);
+    return toRecord(row);
+  }
+
+  /** Every camera, oldest first (`created_at`, then `id`). */
+  async list(): Promise<CameraRecord[]> {
+    const rows = await this.#db.selectFrom("cameras").selectAll().orderBy("created_at").orderBy("id").execute();
+    return rows.map(toRecord);
+  }
+
+  /**
+   * Applies `patch` (absent fields unchanged, null clears a credential), sets
+   * `updatedAt = now()` and returns the camera as stored.
+   * @throws NotFoundError; ValidationError when `patch.sourceUrl` has userinfo.
+   */
+  async update(id: string, patch: CameraPatch): Promise<CameraRecord> {
+    if (patch.sourceUrl !== undefined) assertNoCredentials(patch.sourceUrl);
+    const result = await this.#db
+      .updateTable("cameras")
+      .set({
+        name: patch.name,
+        source_url: patch.sourceUrl,
+        username: patch.username,
+        password: patch.password,
+        network: patch.network,
+        updated_at: this.#now(),
+      })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    // Zero rows can also mean "matched but unchanged" on MySQL without FOUND_ROWS: get() decides.
+    if (result.numUpdatedRows === 0n) await this.get(id);
+    return this.get(id);
+  }
+
+  /** Removes the camera. @throws NotFoundError when there is none with this id. */
+  async delete(id: string): Promise<void> {
+    const result = await this.#db.deleteFrom("cameras").where("id", "=", id).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError(`camera ${id} not found`);
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Every migration, in code (no file-system provider, so bundles work). Names sort in the
+ * order they run; never rename or edit a migration that has shipped, add a new one.
+ */
+import type { Migration } from "kysely/migration";
+import type { SqlDialectName } from "../database.ts";
+import { camerasMigration } from "./0001-cameras.ts";
+import { auditLogMigration } from "./0002-audit-log.ts";
+
+/** The migrations of camserver's schema for one dialect, keyed by name. */
+export function schemaMigrations(dialect: SqlDialectName): Record<string, Migration> {
+  return {
+    "0001_cameras": camerasMigration(dialect),
+    "0002_audit_log": auditLogMigration(dialect),
+  };
+}

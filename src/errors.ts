@@ -1,0 +1,61 @@
+/**
+ * Domain errors: what went wrong in terms a client understands. The API maps each
+ * class to one HTTP status in one place (`src/api/error-status.ts`); workers send
+ * them across BullMQ as `{ name, message }` and the API rebuilds them.
+ */
+
+/** Base class of every domain error. `status` is the HTTP status the API answers with. */
+export class DomainError extends Error {
+  readonly status: number = 500;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A named thing (camera, session) does not exist. HTTP 404. */
+export class NotFoundError extends DomainError {
+  override readonly status = 404;
+}
+
+/** The request is well-formed JSON but a field is wrong. HTTP 422. */
+export class ValidationError extends DomainError {
+  override readonly status = 422;
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+  }
+}
+
+/** The thing exists already (duplicate camera id). HTTP 409. */
+export class ConflictError extends DomainError {
+  override readonly status = 409;
+}
+
+/** The camera refused the connection, the credentials or the stream. HTTP 502. */
+export class CameraUnreachableError extends DomainError {
+  override readonly status = 502;
+}
+
+/** The camera accepted TCP but did not answer within its network class's timeout. HTTP 504. */
+export class CameraTimeoutError extends DomainError {
+  override readonly status = 504;
+}
+
+/** A limit was reached (viewers per camera, queue full). HTTP 503. */
+export class CapacityError extends DomainError {
+  override readonly status = 503;
+}
+
+/** Every domain error class by name, to rebuild errors that crossed a process boundary. */
+export const domainErrorClasses = {
+  DomainError,
+  NotFoundError,
+  ValidationError,
+  ConflictError,
+  CameraUnreachableError,
+  CameraTimeoutError,
+  CapacityError,
+} as const;

@@ -1,0 +1,84 @@
+/**
+ * The bounded queue between a pipeline and one consumer. The pipeline never waits:
+ * `offer` is synchronous. When the queue is full the consumer is too slow, so the
+ * queue is emptied and the consumer skips to the next keyframe; the frames lost are
+ * counted (go2rtc's per-consumer queue, pkg/core). Memory per consumer is bounded by
+ * `maxUnits` and `maxBytes`.
+ */
+import { type AccessUnit, accessUnitBytes } from "../media/access-unit.ts";
+
+/** Bounds of one consumer queue. */
+export interface ConsumerQueueOptions {
+  /** Most access units waiting. @defaultValue 120 (4 s at 30 fps) */
+  readonly maxUnits?: number;
+  /** Most bytes waiting. @defaultValue 16 MiB */
+  readonly maxBytes?: number;
+}
+
+/** A bounded FIFO of access units that drops up to the next keyframe on overflow. */
+export class ConsumerQueue {
+  private readonly items: AccessUnit[] = [];
+  private bytes = 0;
+  private waitingForKeyframe = true;
+  private wake: (() => void) | undefined;
+  private closed = false;
+  private readonly maxUnits: number;
+  private readonly maxBytes: number;
+  /** Access units dropped because this consumer was too slow (or joined mid-GOP). */
+  dropped = 0;
+
+  constructor(opts: ConsumerQueueOptions = {}) {
+    this.maxUnits = opts.maxUnits ?? 120;
+    this.maxBytes = opts.maxBytes ?? 16 * 1024 * 1024;
+  }
+
+  /** Queues an access unit; never blocks. Decoding starts at a keyframe. */
+  offer(au: AccessUnit): void {
+    if (this.closed) return;
+    if (this.waitingForKeyframe) {
+      if (!au.isKeyframe) return;
+      this.waitingForKeyframe = false;
+    }
+    const size = accessUnitBytes(au);
+    if (this.items.length >= this.maxUnits || this.bytes + size > this.maxBytes) {
+      this.dropped += this.items.length;
+      this.items.length = 0;
+      this.bytes = 0;
+      if (!au.isKeyframe) {
+        this.dropped += 1;
+        this.waitingForKeyframe = true;
+        return;
+      }
+    }
+    this.items.push(au);
+    this.bytes += size;
+    this.wake?.();
+  }
+
+  /** The next access unit, waiting for one; undefined once closed. */
+  async next(): Promise<AccessUnit | undefined> {
+    while (!this.closed) {
+      const au = this.items.shift();
+      if (au) {
+        this.bytes -= accessUnitBytes(au);
+        return au;
+      }
+      await new Promise<void>((r) => (this.wake = r));
+      this.wake = undefined;
+    }
+    return undefined;
+  }
+
+  /** Number of access units waiting. */
+  get length(): number {
+    return this.items.length;
+  }
+
+  /** Ends the queue: `next` returns undefined, `offer` ignores. */
+  close(): void {
+    this.closed = true;
+    this.items.length = 0;
+    this.bytes = 0;
+    this.wake?.();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * ffmpeg command lines of the sources, chosen by the camera's URL scheme (go2rtc's
+ * way): `rtsp://`/`rtsps://` -> RtspSource, an absolute file path -> FileSource
+ * (loops a clip in real time, for demo cameras). Both write FLV (H.264 with
+ * timestamps) to stdout; the pipeline demuxes it into access units.
+ */
+import type { NetworkTimeouts } from "./network-class.ts";
+
+/** What a source command needs to know about its camera. */
+export interface SourceSpec {
+  /** Source URL with credentials already inserted (never logged). */
+  readonly inputUrl: string;
+  readonly timeouts: NetworkTimeouts;
+  /** Re-encode to H.264 (the camera sends H.265 or another codec). */
+  readonly transcode: boolean;
+}
+
+/** Output half shared by every source: video only, FLV on stdout, flushed per packet. */
+function output(transcode: boolean): string[] {
+  const video = transcode
+    ? ["-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-bf", "0", "-pix_fmt", "yuv420p", "-force_key_frames", "expr:gte(t,n_forced*1)"]
+    : ["-c:v", "copy"];
+  return ["-map", "0:v:0", ...video, "-an", "-sn", "-dn", "-f", "flv", "-flush_packets", "1", "pipe:1"];
+}
+
+/** Whether a URL is served by the RTSP source. */
+export function isRtspUrl(url: string): boolean {
+  return url.startsWith("rtsp://") || url.startsWith("rtsps://");
+}
+
+/**
+ * The ffmpeg arguments (without the binary) of a source.
+ * @throws Error for schemes with no source yet (`shm://`)
+ */
+export function sourceArgs(spec: SourceSpec): string[] {
+  const head = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
+  if (isRtspUrl(spec.inputUrl)) {
+    // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in µs (`-stimeout` is gone; STACK-NOTES).
+    return [
+      ...head,
+      "-rtsp_transport", "tcp",
+      "-timeout", String(spec.timeouts.readMs * 1000),
+      "-fflags", "nobuffer",
+      "-analyzeduration", "500000",
+      "-probesize", "500000",
+      "-i", spec.inputUrl,
+      ...output(spec.transcode),
+    ];
+  }
+  if (spec.inputUrl.startsWith("/")) {
+    return [...head, "-re", "-stream_loop", "-1", "-i", spec.inputUrl, ...output(spec.transcode)];
+  }
+  throw new Error(`no source for ${spec.inputUrl.split(":")[0]} URLs yet`);
+}

@@ -1,0 +1,55 @@
+/**
+ * Turns how a source ffmpeg ended into the domain error a client sees:
+ * a refusal (connection refused, 401, 453, unknown host) -> CameraUnreachableError (502);
+ * no answer within the connect deadline -> CameraTimeoutError (504);
+ * a stream that ran and then ended -> SourceLostError (reconnect).
+ * ffmpeg 5.1 exits 0 with no message when a camera closes mid-stream and says
+ * "Invalid data found" when a hung camera times out (testbed README): neither the exit
+ * code nor that message can be trusted alone.
+ */
+import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../errors.ts";
+
+/** A source that had streamed ended (camera closed, reset or stalled). */
+export class SourceLostError extends DomainError {}
+
+/** The camera's video is not H.264 and cannot be copied into the pipeline: re-encode. */
+export class NeedsTranscodeError extends DomainError {}
+
+/** How a source process ended. */
+export interface SourceEnd {
+  readonly cameraId: string;
+  /** ffmpeg's stderr tail, credentials already removed. */
+  readonly stderr: string;
+  /** Whether any access unit arrived. */
+  readonly gotMedia: boolean;
+  /** The connect deadline or the stall watchdog fired. */
+  readonly timedOut: "connect" | "stall" | null;
+  readonly connectMs: number;
+  /** ffmpeg's socket timeout, ms. */
+  readonly readMs: number;
+  /** From spawn to exit, ms. */
+  readonly elapsedMs: number;
+}
+
+const REFUSALS = /refused|unreachable|no route|not known|resolve|401|403|404|453|[45]\d\d [A-Z]|Unauthorized|Forbidden|Not Found|No such file|Server returned|reset by peer|failed:/i;
+
+function lastLine(stderr: string): string {
+  const lines = stderr.trim().split("\n").map((l) => l.replace(/^\[[^\]]*\]\s*/, "").trim()).filter(Boolean);
+  return lines.at(-1) ?? "no message";
+}
+
+/** The domain error for a source that ended. */
+export function classifySourceEnd(end: SourceEnd): DomainError {
+  const cam = `camera ${end.cameraId}`;
+  if (/hevc|h265|not compatible with flv|codec not currently supported/i.test(end.stderr) && !end.gotMedia) {
+    return new NeedsTranscodeError(`${cam}: video is not H.264, re-encoding`);
+  }
+  if (end.timedOut === "stall") return new SourceLostError(`${cam} stalled: no video for the stall timeout`);
+  if (end.gotMedia) return new SourceLostError(`${cam} stream ended: ${lastLine(end.stderr)}`);
+  if (end.timedOut === "connect") return new CameraTimeoutError(`${cam} did not answer within ${end.connectMs / 1000} s`);
+  if (REFUSALS.test(end.stderr)) return new CameraUnreachableError(`${cam} refused: ${lastLine(end.stderr)}`);
+  // A hung camera makes ffmpeg give up after about its socket timeout; a camera that closes
+  // before any RTSP (`--over-limit close`) gives the same message at once.
+  if (/timed out|Invalid data found/i.test(end.stderr) && end.elapsedMs >= end.readMs * 0.8) return new CameraTimeoutError(`${cam} did not answer within ${end.connectMs / 1000} s`);
+  return new CameraUnreachableError(`${cam} failed: ${lastLine(end.stderr)}`);
+}

@@ -1,0 +1,76 @@
+/**
+ * Removes children left behind by camserver processes that are gone: run at worker
+ * start-up. pdeathsig kills a child when its worker dies, but not in every case (the
+ * worker dying between fork and setpriv's prctl, a child spawned from a thread that
+ * ended, a host that froze), so every child carries `CAMSERVER_CHILD=<owner pid>:<owner
+ * start time>` and this scan kills marked processes whose owner no longer runs.
+ * Children of a live owner (another worker on this host) are never touched.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { MARKER_ENV, isOwnerAlive, parseMarker } from "./owner-marker.ts";
+import { readProcStat } from "./proc-stat.ts";
+
+/** What `reapOrphans` accepts. */
+export interface ReapOptions {
+  /**
+   * Receives one line per killed process (pid, group, owner).
+   * @defaultValue none (silent)
+   */
+  log?: (msg: string) => void;
+}
+
+const MARKER_PREFIX = `${MARKER_ENV}=`;
+
+/**
+ * Scans `/proc/<pid>/environ` of every process this user may read for the camserver
+ * marker; for each one whose owner is gone (pid absent, a zombie, or alive with another
+ * start time) it sends SIGKILL to the process's group when the process leads it (as
+ * every `spawnChild` child does), else to the process alone. It does not wait for them
+ * to die: their new parent reaps them.
+ *
+ * @returns how many marked processes were killed
+ * @throws nothing for processes that vanish or cannot be read during the scan; only
+ *   when `/proc` itself cannot be listed
+ */
+export async function reapOrphans(opts: ReapOptions = {}): Promise<number> {
+  const self = readProcStat("self");
+  let killed = 0;
+  for (const name of await readdir("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === self?.pid || pid === 1) continue;
+    const before = readProcStat(pid);
+    if (before === null || before.state === "Z") continue;
+    const value = await markerOf(pid);
+    if (value === null) continue;
+    const owner = parseMarker(value);
+    if (owner === null || isOwnerAlive(owner)) continue;
+    // The same process as when its environment was read, not a reused pid.
+    const stat = readProcStat(pid);
+    if (stat === null || stat.state === "Z" || stat.startTime !== before.startTime) continue;
+    // Only a group this process leads, and never our own group.
+    const ownGroup = stat.pgid === pid && stat.pgid !== self?.pgid;
+    try {
+      process.kill(ownGroup ? -pid : pid, "SIGKILL");
+      killed++;
+      opts.log?.(`reaper: killed ${ownGroup ? "process group" : "process"} ${pid} left by dead owner ${value}`);
+    } catch {
+      // Gone in the meantime, or not ours to signal.
+    }
+  }
+  return killed;
+}
+
+/** The marker value in a process's environment, or `null` (none, or unreadable). */
+async function markerOf(pid: number): Promise<string | null> {
+  let environ: string;
+  try {
+    environ = await readFile(`/proc/${pid}/environ`, "latin1");
+  } catch {
+    return null;
+  }
+  for (const entry of environ.split("\0")) {
+    if (entry.startsWith(MARKER_PREFIX)) return entry.slice(MARKER_PREFIX.length);
+  }
+  return null;
+}

@@ -1,0 +1,120 @@
+/**
+ * HLS sessions. Viewers of one camera share one session; a start on a live session
+ * extends its TTL. Each session owns one lease (`hls:<session id>`) whose expiry is
+ * min(expires_at, last playlist fetch + idle timeout), so a session ends at
+ * `expires_at` or after the idle timeout without a playlist fetch, whichever is first.
+ */
+import type Redis from "ioredis";
+import { randomBytes } from "node:crypto";
+import type { Keys } from "./keys.ts";
+import type { LeaseStore } from "./lease-store.ts";
+
+/** One HLS session as the API shows it. */
+export interface HlsSession {
+  readonly sessionId: string;
+  readonly cameraId: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  /** Epoch ms at which the session ends even if it is watched. */
+  readonly expiresAt: number;
+}
+
+/** Timing of sessions. */
+export interface HlsSessionTiming {
+  /** Session lifetime from its last start request, ms. */
+  readonly ttlMs: number;
+  /** A session ends this long after its last playlist fetch, ms. */
+  readonly idleMs: number;
+}
+
+/** Creates, extends, touches, lists and ends HLS sessions. */
+export class HlsSessionStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly leases: LeaseStore,
+    private readonly timing: HlsSessionTiming,
+  ) {}
+
+  /**
+   * Returns the camera's live session with its TTL extended, or a new one.
+   * @returns the session and whether it was created by this call
+   */
+  async openOrExtend(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
+    const now = Date.now();
+    const expiresAt = now + this.timing.ttlMs;
+    const existing = await this.redis.get(this.keys.hlsCameraSession(cameraId));
+    if (existing) {
+      const s = await this.get(existing);
+      if (s && (await this.leases.expiry(cameraId, "hls", existing)) !== undefined) {
+        await this.save({ ...s, expiresAt }, now + this.timing.idleMs);
+        return { session: { ...s, expiresAt }, created: false };
+      }
+    }
+    const session: HlsSession = { sessionId: `hls_${randomBytes(9).toString("base64url")}`, cameraId, createdAt: now, expiresAt };
+    await this.save(session, now + this.timing.idleMs);
+    return { session, created: true };
+  }
+
+  private async save(s: HlsSession, idleUntil: number): Promise<void> {
+    const leaseUntil = Math.min(s.expiresAt, idleUntil);
+    const key = this.keys.hlsSession(s.sessionId);
+    await this.redis
+      .multi()
+      .hset(key, { camera_id: s.cameraId, created_at: String(s.createdAt), expires_at: String(s.expiresAt) })
+      .pexpireat(key, s.expiresAt)
+      .set(this.keys.hlsCameraSession(s.cameraId), s.sessionId, "PXAT", s.expiresAt)
+      .zadd(this.keys.hlsSessions(), leaseUntil, s.sessionId)
+      .exec();
+    await this.leases.put(s.cameraId, "hls", s.sessionId, leaseUntil);
+  }
+
+  /** The session, or undefined when it does not exist, has expired or its lease lapsed. */
+  async get(sessionId: string): Promise<HlsSession | undefined> {
+    const h = await this.redis.hgetall(this.keys.hlsSession(sessionId));
+    if (!h.camera_id) return undefined;
+    return { sessionId, cameraId: h.camera_id, createdAt: Number(h.created_at), expiresAt: Number(h.expires_at) };
+  }
+
+  /**
+   * Records a playlist fetch: the lease runs on for the idle timeout (capped at expires_at).
+   * @returns the session, or undefined when it has ended
+   */
+  async touch(sessionId: string): Promise<HlsSession | undefined> {
+    const s = await this.get(sessionId);
+    if (!s) return undefined;
+    const alive = await this.leases.touch(s.cameraId, "hls", sessionId, this.timing.idleMs, s.expiresAt);
+    if (!alive) {
+      await this.end(s);
+      return undefined;
+    }
+    await this.redis.zadd(this.keys.hlsSessions(), "XX", Math.min(s.expiresAt, Date.now() + this.timing.idleMs), sessionId);
+    return s;
+  }
+
+  /** Ends a session now: its lease goes, the pipeline stops after the grace period. */
+  async end(s: HlsSession): Promise<void> {
+    await this.leases.release(s.cameraId, "hls", s.sessionId);
+    const cameraKey = this.keys.hlsCameraSession(s.cameraId);
+    await this.redis.multi().del(this.keys.hlsSession(s.sessionId)).zrem(this.keys.hlsSessions(), s.sessionId).exec();
+    if ((await this.redis.get(cameraKey)) === s.sessionId) await this.redis.del(cameraKey);
+  }
+
+  /** Sessions whose lease has not lapsed, oldest first; lapsed ones are cleaned up. */
+  async list(): Promise<HlsSession[]> {
+    const now = Date.now();
+    const lapsed = await this.redis.zrangebyscore(this.keys.hlsSessions(), "-inf", now);
+    for (const id of lapsed) {
+      const s = await this.get(id);
+      if (s) await this.end(s);
+      else await this.redis.zrem(this.keys.hlsSessions(), id);
+    }
+    const ids = await this.redis.zrangebyscore(this.keys.hlsSessions(), now, "+inf");
+    const out: HlsSession[] = [];
+    for (const id of ids) {
+      const s = await this.get(id);
+      if (s) out.push(s);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Every Redis key camserver writes, in one place. All keys start with the configured
+ * prefix so that several installations (and parallel test runs) can share one Redis.
+ */
+
+/** Builds the Redis key names of one installation. */
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  /** ZSET of a camera's leases: member `<kind>:<id>`, score = expiry (epoch ms). */
+  leases(cameraId: string): string {
+    return `${this.prefix}:leases:${cameraId}`;
+  }
+  /** SET of camera ids that may hold leases (for the reconciler). */
+  leasedCameras(): string {
+    return `${this.prefix}:leased-cameras`;
+  }
+  /** The holder's fencing token of a camera: `SET NX PX`. */
+  fence(cameraId: string): string {
+    return `${this.prefix}:fence:${cameraId}`;
+  }
+  /** Epoch ms of the last stop request of a camera (camera deleted). */
+  stopRequest(cameraId: string): string {
+    return `${this.prefix}:stop:${cameraId}`;
+  }
+  /** HASH of the camera's pipeline state, written by its holder. */
+  cameraStatus(cameraId: string): string {
+    return `${this.prefix}:status:${cameraId}`;
+  }
+  /** HASH of an HLS session: camera_id, created_at, expires_at. */
+  hlsSession(sessionId: string): string {
+    return `${this.prefix}:hls:session:${sessionId}`;
+  }
+  /** The live HLS session id of a camera (viewers of one camera share it). */
+  hlsCameraSession(cameraId: string): string {
+    return `${this.prefix}:hls:camera:${cameraId}`;
+  }
+  /** ZSET of HLS session ids, score = lease expiry (epoch ms). */
+  hlsSessions(): string {
+    return `${this.prefix}:hls:sessions`;
+  }
+  /** The camera's current media playlist text. */
+  hlsPlaylist(cameraId: string): string {
+    return `${this.prefix}:hls:playlist:${cameraId}`;
+  }
+  /** One MPEG-TS segment's bytes. */
+  hlsSegment(cameraId: string, name: string): string {
+    return `${this.prefix}:hls:segment:${cameraId}:${name}`;
+  }
+  /** Pub/sub channel announcing camera registry changes (payload: camera id). */
+  camerasChannel(): string {
+    return `${this.prefix}:cameras-changed`;
+  }
+}

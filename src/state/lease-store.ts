@@ -1,0 +1,100 @@
+/**
+ * Leases: "a consumer wants this camera". A lease is a member `<kind>:<id>` of the
+ * camera's ZSET whose score is its expiry in epoch ms; a pipeline lives while its
+ * camera has unexpired leases. Expiry is enforced by score, so a lease whose holder
+ * died simply lapses.
+ */
+import type Redis from "ioredis";
+import type { Keys } from "./keys.ts";
+
+/** What a consumer holds a lease for. */
+export type LeaseKind = "hls" | "snapshot" | "webrtc" | "record";
+
+/** Unexpired leases of one camera, counted by kind. */
+export interface LeaseCount {
+  readonly total: number;
+  readonly byKind: Readonly<Partial<Record<LeaseKind, number>>>;
+}
+
+// Sets score to min(expiresAt, now + extendMs) for an existing member only (XX).
+const TOUCH = `
+local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not cur then return 0 end
+local want = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+if cap > 0 and want > cap then want = cap end
+redis.call('ZADD', KEYS[1], 'XX', want, ARGV[1])
+return 1`;
+
+// Atomically: drop expired leases; if none are left, remove the camera from the leased set.
+const FORGET = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
+return 1`;
+
+/** Reads and writes leases in Redis. */
+export class LeaseStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  /** Creates or replaces lease `kind:id` on a camera, expiring at `expiresAt` (epoch ms). */
+  async put(cameraId: string, kind: LeaseKind, id: string, expiresAt: number): Promise<void> {
+    await this.redis
+      .multi()
+      .zadd(this.keys.leases(cameraId), expiresAt, `${kind}:${id}`)
+      .sadd(this.keys.leasedCameras(), cameraId)
+      .exec();
+  }
+
+  /**
+   * Extends an existing lease to `now + extendMs`, but never past `capAt` (epoch ms, 0 = no cap).
+   * @returns false when the lease does not exist (expired or released)
+   */
+  async touch(cameraId: string, kind: LeaseKind, id: string, extendMs: number, capAt: number): Promise<boolean> {
+    const r = await this.redis.eval(TOUCH, 1, this.keys.leases(cameraId), `${kind}:${id}`, String(Date.now() + extendMs), String(capAt));
+    return r === 1;
+  }
+
+  /** Expiry (epoch ms) of a lease, or undefined when it does not exist or has expired. */
+  async expiry(cameraId: string, kind: LeaseKind, id: string): Promise<number | undefined> {
+    const s = await this.redis.zscore(this.keys.leases(cameraId), `${kind}:${id}`);
+    if (s === null) return undefined;
+    const at = Number(s);
+    return at > Date.now() ? at : undefined;
+  }
+
+  /** Removes one lease. */
+  async release(cameraId: string, kind: LeaseKind, id: string): Promise<void> {
+    await this.redis.zrem(this.keys.leases(cameraId), `${kind}:${id}`);
+  }
+
+  /** Removes every lease of a camera (camera deleted). */
+  async releaseAll(cameraId: string): Promise<void> {
+    await this.redis.multi().del(this.keys.leases(cameraId)).srem(this.keys.leasedCameras(), cameraId).exec();
+  }
+
+  /** Drops expired leases and counts the rest by kind. */
+  async count(cameraId: string): Promise<LeaseCount> {
+    const key = this.keys.leases(cameraId);
+    const res = await this.redis.multi().zremrangebyscore(key, "-inf", String(Date.now())).zrange(key, "0", "-1").exec();
+    const members = (res?.[1]?.[1] as string[] | undefined) ?? [];
+    const byKind: Partial<Record<LeaseKind, number>> = {};
+    for (const m of members) {
+      const kind = m.slice(0, m.indexOf(":")) as LeaseKind;
+      byKind[kind] = (byKind[kind] ?? 0) + 1;
+    }
+    return { total: members.length, byKind };
+  }
+
+  /** Camera ids that had leases recently (may include cameras whose leases all lapsed). */
+  async leasedCameras(): Promise<string[]> {
+    return this.redis.smembers(this.keys.leasedCameras());
+  }
+
+  /** Forgets a camera in the leased set once it has no leases left. */
+  async forgetIfEmpty(cameraId: string): Promise<void> {
+    await this.redis.eval(FORGET, 2, this.keys.leases(cameraId), this.keys.leasedCameras(), String(Date.now()), cameraId);
+  }
+}

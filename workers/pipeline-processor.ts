@@ -1,0 +1,51 @@
+/**
+ * The pipeline job's processor: loads the camera and runs its holder until the camera
+ * is no longer wanted. On worker shutdown it hands the job back to the queue (delayed
+ * by 0 ms) so another worker takes the camera over instead of dropping its sessions.
+ */
+import { DelayedError, type Job } from "bullmq";
+import { withCredentials } from "../src/cameras/source-url.ts";
+import type { CamerasRepository } from "../src/db/cameras-repository.ts";
+import { NotFoundError } from "../src/errors.ts";
+import { CameraHolder, type HolderDeps } from "../src/pipeline/holder.ts";
+import type { PipelineJob } from "../queues/payloads.ts";
+
+/** What the pipeline processor needs besides the holder's services. */
+export interface PipelineProcessorDeps extends HolderDeps {
+  readonly cameras: CamerasRepository;
+  /** Aborts every holder of this process (worker shutdown). */
+  readonly shutdown: AbortSignal;
+}
+
+/** Builds the processor of camera queues. */
+export function pipelineProcessor(deps: PipelineProcessorDeps) {
+  return async (job: Job<PipelineJob>, token?: string, signal?: AbortSignal): Promise<string> => {
+    const { cameraId } = job.data;
+    let camera;
+    try {
+      camera = await deps.cameras.get(cameraId);
+    } catch (err) {
+      if (err instanceof NotFoundError) {
+        await deps.leases.releaseAll(cameraId);
+        return "camera deleted";
+      }
+      throw err;
+    }
+    const holder = new CameraHolder(deps, {
+      id: camera.id,
+      inputUrl: withCredentials(camera.sourceUrl, camera.username, camera.password),
+      secrets: [camera.password ?? "", camera.username ?? ""].filter((s) => s.length >= 3),
+      network: camera.network,
+    });
+    const abort = signal ? AbortSignal.any([deps.shutdown, signal]) : deps.shutdown;
+    const end = await holder.run(abort);
+    if (end === "aborted" && deps.shutdown.aborted && token) {
+      const { total } = await deps.leases.count(cameraId);
+      if (total > 0) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+    }
+    return end;
+  };
+}

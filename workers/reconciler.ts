@@ -1,0 +1,47 @@
+/**
+ * The safety net for pipeline jobs: every few seconds, for each camera that has leases,
+ * make sure its pipeline job exists (adding it is idempotent: fixed job id). It catches
+ * a lease taken just as a holder decided to stop, and a job that failed.
+ */
+import type { LeaseStore } from "../src/state/lease-store.ts";
+import type { Logger } from "../src/log.ts";
+import type { CameraQueues } from "./camera-queues.ts";
+
+/** Periodically re-adds pipeline jobs of leased cameras. */
+export class Reconciler {
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly leases: LeaseStore,
+    private readonly cameraQueues: CameraQueues,
+    private readonly log: Logger,
+    private readonly everyMs = 3000,
+  ) {}
+
+  /** Starts the periodic check. */
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.once().finally(() => (this.running = undefined));
+    }, this.everyMs);
+  }
+
+  /** One pass over leased cameras. */
+  async once(): Promise<void> {
+    try {
+      for (const cameraId of await this.leases.leasedCameras()) {
+        const { total } = await this.leases.count(cameraId);
+        if (total > 0) await this.cameraQueues.wantPipeline(cameraId);
+        else await this.leases.forgetIfEmpty(cameraId);
+      }
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, "reconciler pass failed");
+    }
+  }
+
+  /** Stops the periodic check and waits for a pass under way. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

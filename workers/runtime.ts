@@ -1,0 +1,97 @@
+/**
+ * The worker runtime: reaps leftovers of a previous run, consumes the request queue and
+ * every camera's queue, keeps the camera list in step with the registry, and shuts down
+ * cleanly: holders aborted, their ffmpeg children stopped and reaped, jobs handed back.
+ */
+import { Worker } from "bullmq";
+import type Redis from "ioredis";
+import { mkdir, rm } from "node:fs/promises";
+import type { Config } from "../src/config.ts";
+import type { CamerasRepository } from "../src/db/cameras-repository.ts";
+import type { Logger } from "../src/log.ts";
+import { reapOrphans } from "../src/proc/reaper.ts";
+import { stopAllChildren } from "../src/proc/spawn-child.ts";
+import { CameraStatusStore } from "../src/state/camera-status-store.ts";
+import { HlsSegmentStore } from "../src/state/hls-segment-store.ts";
+import { HlsSessionStore } from "../src/state/hls-session-store.ts";
+import { Keys } from "../src/state/keys.ts";
+import { LeaseStore } from "../src/state/lease-store.ts";
+import { STREAM_START_QUEUE } from "../queues/names.ts";
+import { CameraQueues } from "./camera-queues.ts";
+import { pipelineProcessor } from "./pipeline-processor.ts";
+import { Reconciler } from "./reconciler.ts";
+import { streamStartProcessor } from "./stream-start-processor.ts";
+
+/** What a worker runtime needs; the entry point builds these. */
+export interface WorkerRuntimeOptions {
+  readonly config: Config;
+  /** Shared connection for commands (the runtime duplicates it for blocking reads). */
+  readonly redis: Redis;
+  readonly cameras: CamerasRepository;
+  readonly log: Logger;
+}
+
+/** A running worker. */
+export interface WorkerRuntime {
+  readonly cameraQueues: CameraQueues;
+  /** Stops holders and children, hands running pipeline jobs back, closes connections. */
+  close(): Promise<void>;
+}
+
+/** Starts consuming queues. */
+export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const { config, redis, log } = o;
+  const reaped = await reapOrphans({ log: (m) => log.warn(m) });
+  if (reaped > 0) log.warn({ reaped }, "killed leftover ffmpeg processes of a previous run");
+  const keys = new Keys(config.redisPrefix);
+  const leases = new LeaseStore(redis, keys);
+  const status = new CameraStatusStore(redis, keys);
+  const segments = new HlsSegmentStore(redis, keys);
+  const sessions = new HlsSessionStore(redis, keys, leases, { ttlMs: config.sessionTtlSec * 1000, idleMs: config.hlsIdleTimeoutSec * 1000 });
+  const scratchDir = `${config.dataDir}/hls-scratch/${config.workerId.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
+  await rm(scratchDir, { recursive: true, force: true });
+  await mkdir(scratchDir, { recursive: true });
+  const shutdown = new AbortController();
+  const cameraQueues = new CameraQueues(
+    redis,
+    config.redisPrefix,
+    pipelineProcessor({ redis, keys, leases, status, segments, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
+  );
+  for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
+
+  const requestConn = redis.duplicate();
+  const requests = new Worker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), {
+    connection: requestConn,
+    prefix: config.redisPrefix,
+    concurrency: 50,
+  });
+  requests.on("error", (err) => log.warn({ err: err.message }, "request worker error"));
+
+  // Registry changes: the API publishes the camera id; a deleted camera's queue is dropped.
+  const sub = redis.duplicate();
+  await sub.subscribe(keys.camerasChannel());
+  sub.on("message", (_channel, cameraId: string) => {
+    o.cameras.get(cameraId).then(
+      () => cameraQueues.ensure(cameraId),
+      () => cameraQueues.forget(cameraId),
+    ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
+  });
+  const reconciler = new Reconciler(leases, cameraQueues, log);
+  reconciler.start();
+  log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length }, "worker ready");
+
+  return {
+    cameraQueues,
+    async close() {
+      shutdown.abort();
+      await reconciler.stop();
+      sub.disconnect();
+      await requests.close();
+      requestConn.disconnect();
+      await cameraQueues.close();
+      await stopAllChildren("worker shutdown");
+      await rm(scratchDir, { recursive: true, force: true });
+      log.info("worker stopped");
+    },
+  };
+}
