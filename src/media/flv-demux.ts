@@ -43,8 +43,9 @@ const KEEP_BUFFER_BYTES = 1024 * 1024;
  * skipped without buffering. An AVC sequence header updates {@link sps}, {@link pps} and the
  * NAL length size and emits nothing; an AVC NALU tag becomes one access unit with
  * dts = timestamp (ms) * 90 and pts = dts + CompositionTime (ms) * 90, in 90 kHz ticks.
- * After it has thrown, the demuxer throws the same error on every push: FLV has no resync
- * point, so the caller starts a new demuxer for a new stream.
+ * PreviousTagSize fields are skipped, not checked. After it has thrown, the demuxer throws
+ * the same error on every push: FLV has no resync point, so the caller starts a new
+ * demuxer for a new stream.
  */
 export class FlvDemuxer {
   private readonly maxTagBytes: number;

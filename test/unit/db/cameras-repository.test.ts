@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import type { NewCamera } from "../../../src/cameras/camera.ts";
 import { publicCamera } from "../../../src/cameras/camera-input.ts";
 import { CamerasRepository } from "../../../src/db/cameras-repository.ts";
@@ -183,7 +183,7 @@ describeEachDialect("CamerasRepository", (ctx) => {
   it("throws a MigrationError that names the failing migration", async () => {
     const broken = {
       ...schemaMigrations(ctx.dialect),
-      "9999_broken": { up: async () => void (await sql`select * from no_such_table`.execute(database.db)) },
+      "9999_broken": { up: async (db: Kysely<any>) => void (await sql`select * from no_such_table`.execute(db)) },
     };
     const run = migrateToLatest(database.db, broken);
     await expect(run).rejects.toBeInstanceOf(MigrationError);
