@@ -5,19 +5,18 @@
  * `publicCamera` is the only JSON shape of a camera that leaves the server.
  */
 import { ValidationError } from "../errors.ts";
+import { CAMERA_ID_PATTERN, generateCameraId } from "./camera-id.ts";
 import { cameraNetworks, type CameraNetwork, type CameraPatch, type CameraRecord, type NewCamera } from "./camera.ts";
 import { redactUrl, splitCredentials, validateSourceUrl } from "./source-url.ts";
 
-/** Accepted camera ids. */
-export const CAMERA_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Longest name, user name and password, in characters (the column sizes). */
+/** Longest camera name in characters (column `cameras.name`). */
 export const MAX_NAME_LENGTH = 200;
+/** Longest user name or password in characters (columns `cameras.username`, `.password`). */
 export const MAX_CREDENTIAL_LENGTH = 200;
 
 const CREATE_FIELDS = new Set(["id", "name", "source_url", "username", "password", "network"]);
 const PATCH_FIELDS = new Set(["name", "source_url", "username", "password", "network"]);
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 /** A camera as API responses show it: never the password, only whether there is one. */
 export interface PublicCamera {
@@ -44,10 +43,10 @@ function asBody(body: unknown): Body {
 }
 
 function rejectUnknown(body: Body, known: ReadonlySet<string>): void {
-  for (const key of Object.keys(body)) if (!known.has(key)) invalid(key, "unknown field");
+  for (const key of Object.keys(body)) if (!known.has(key)) invalid(key.slice(0, 64), "unknown field");
 }
 
-const present = (body: Body, key: string): boolean => body[key] !== undefined;
+const present = (body: Body, key: string): boolean => Object.hasOwn(body, key) && body[key] !== undefined;
 
 function readName(value: unknown): string {
   if (typeof value !== "string") invalid("name", "must be a string");
@@ -97,20 +96,10 @@ function readSourceUrl(value: unknown): SourceInput {
 }
 
 function readNetwork(value: unknown): CameraNetwork {
-  if (!cameraNetworks.includes(value as CameraNetwork)) invalid("network", `must be one of ${cameraNetworks.join(", ")}`);
-  return value as CameraNetwork;
-}
-
-/** A fresh camera id: `cam_` and 8 lowercase base36 characters from a CSPRNG. */
-export function generateCameraId(): string {
-  let id = "cam_";
-  while (id.length < 12) {
-    for (const byte of crypto.getRandomValues(new Uint8Array(8))) {
-      // 252 = 7 * 36: rejecting the top 4 byte values keeps every character equally likely.
-      if (byte < 252 && id.length < 12) id += BASE36[byte % 36];
-    }
+  if (!cameraNetworks.includes(value as CameraNetwork)) {
+    invalid("network", `must be one of ${cameraNetworks.join(", ")}`);
   }
-  return id;
+  return value as CameraNetwork;
 }
 
 /**

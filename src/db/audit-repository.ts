@@ -84,7 +84,8 @@ export class AuditRepository {
       detail: boundDetail(entry.detail),
     };
     const result = await this.#db.insertInto("audit_log").values(row).executeTakeFirstOrThrow();
-    return { id: Number(result.insertId), at: row.at, actor: row.actor, action: row.action, cameraId: row.camera_id, detail: row.detail };
+    const { at, actor, action, camera_id: cameraId, detail } = row;
+    return { id: intColumn(result.insertId, "audit_log.id"), at, actor, action, cameraId, detail };
   }
 
   /**

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, type CamserverProcess } from "../support/camserver.ts";
+import { probeVideo } from "../support/ffprobe.ts";
 import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 const PASSWORD = "s3cret-pw!";
@@ -20,11 +21,6 @@ afterAll(async () => {
   await server?.stop();
   await stopAll();
 });
-
-function ffprobe(bytes: Uint8Array): string {
-  const r = Bun.spawnSync(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", "-"], { stdin: bytes });
-  return r.stdout.toString().trim().split("\n")[0]!;
-}
 
 describe("camera registry", () => {
   it("moves credentials out of source_url and never returns the password", async () => {
@@ -73,7 +69,7 @@ describe("on-demand HLS", () => {
     expect(segments.length).toBeGreaterThanOrEqual(1);
     const seg = await fetch(`${server.base}/hls/${sessionId}/${segments[0]}`);
     expect(seg.status).toBe(200);
-    expect(ffprobe(new Uint8Array(await seg.arrayBuffer()))).toBe("h264,1280,720");
+    expect(probeVideo(new Uint8Array(await seg.arrayBuffer()))).toBe("h264,1280,720");
   });
 
   it("shares one session between viewers of a camera and extends its TTL on a new start", async () => {

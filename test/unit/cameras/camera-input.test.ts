@@ -1,12 +1,7 @@
 import { describe, expect, it } from "bun:test";
 import type { CameraPatch, CameraRecord, NewCamera } from "../../../src/cameras/camera.ts";
-import {
-  CAMERA_ID_PATTERN,
-  generateCameraId,
-  parseCameraCreate,
-  parseCameraPatch,
-  publicCamera,
-} from "../../../src/cameras/camera-input.ts";
+import { CAMERA_ID_PATTERN, generateCameraId } from "../../../src/cameras/camera-id.ts";
+import { parseCameraCreate, parseCameraPatch, publicCamera } from "../../../src/cameras/camera-input.ts";
 import { ValidationError } from "../../../src/errors.ts";
 
 function rejection(fn: () => unknown): ValidationError {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
 import { sql, type Kysely } from "kysely";
-import type { NewCamera } from "../../../src/cameras/camera.ts";
+import type { CameraRecord, NewCamera } from "../../../src/cameras/camera.ts";
 import { publicCamera } from "../../../src/cameras/camera-input.ts";
 import { CamerasRepository } from "../../../src/db/cameras-repository.ts";
 import type { Database } from "../../../src/db/database.ts";
@@ -46,7 +46,7 @@ describeEachDialect("CamerasRepository", (ctx) => {
 
   it("creates a camera and reads back exactly what was stored", async () => {
     const created = await repo.create(camera("front-door", { network: "vpn" }));
-    const expected = {
+    const expected: CameraRecord = {
       id: "front-door",
       name: "Camera front-door",
       sourceUrl: "rtsp://10.0.0.5:554/stream1",

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
+import { redactUrl } from "../../../src/cameras/source-url.ts";
 import type { SqlDialectName } from "../../../src/db/database.ts";
 import { parseMysqlUrl } from "../../../src/db/mysql-dialect.ts";
 
@@ -58,12 +59,14 @@ function mysqlSuite(title: string, body: (ctx: DialectContext) => void): void {
     if (process.env.CI === "true") {
       describe(`${title} [mysql]`, () => {
         it("reaches MariaDB (required when CI=true)", () => {
-          throw new Error(`MariaDB unreachable at ${mysqlBaseUrl}: ${mysqlProblem}`);
+          throw new Error(`MariaDB unreachable at ${redactUrl(mysqlBaseUrl)}: ${mysqlProblem}`);
         });
       });
     } else {
       console.warn(`skipping "${title} [mysql]": MariaDB unreachable (${mysqlProblem}); set TEST_MYSQL_URL`);
-      describe.skip(`${title} [mysql]`, () => body({ dialect: "mysql", url: "" }));
+      describe(`${title} [mysql]`, () => {
+        it.skip(`needs MariaDB at ${redactUrl(mysqlBaseUrl)} (${mysqlProblem})`, () => {});
+      });
     }
     return;
   }
