@@ -13,6 +13,11 @@ export interface SourceSpec {
   readonly timeouts: NetworkTimeouts;
   /** Re-encode to H.264 (the camera sends H.265 or another codec). */
   readonly transcode: boolean;
+  /**
+   * "fast": trust the SDP's parameter sets and start at the first keyframe (saves ffmpeg's
+   * ~1 s of probing); "full": ffmpeg's probing, for cameras whose SDP lacks them.
+   */
+  readonly probe: "fast" | "full";
 }
 
 /** Output half shared by every source: video only, FLV on stdout, flushed per packet. */
@@ -41,8 +46,8 @@ export function sourceArgs(spec: SourceSpec): string[] {
       "-rtsp_transport", "tcp",
       "-timeout", String(spec.timeouts.readMs * 1000),
       "-fflags", "nobuffer",
-      "-analyzeduration", "500000",
-      "-probesize", "500000",
+      // A re-encode needs the decoder fully set up: always probe then.
+      ...(spec.probe === "fast" && !spec.transcode ? ["-analyzeduration", "0", "-probesize", "32"] : ["-analyzeduration", "2000000"]),
       "-i", spec.inputUrl,
       ...output(spec.transcode),
     ];

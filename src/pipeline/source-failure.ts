@@ -15,6 +15,9 @@ export class SourceLostError extends DomainError {}
 /** The camera's video is not H.264 and cannot be copied into the pipeline: re-encode. */
 export class NeedsTranscodeError extends DomainError {}
 
+/** ffmpeg could not describe the stream from the SDP alone: probe the stream itself. */
+export class NeedsFullProbeError extends DomainError {}
+
 /** How a source process ended. */
 export interface SourceEnd {
   readonly cameraId: string;
@@ -43,6 +46,9 @@ export function classifySourceEnd(end: SourceEnd): DomainError {
   const cam = `camera ${end.cameraId}`;
   if (/hevc|h265|not compatible with flv|codec not currently supported/i.test(end.stderr) && !end.gotMedia) {
     return new NeedsTranscodeError(`${cam}: video is not H.264, re-encoding`);
+  }
+  if (!end.gotMedia && /could not find codec parameters|dimensions not set|Could not write header|extradata/i.test(end.stderr)) {
+    return new NeedsFullProbeError(`${cam}: stream parameters not in the SDP, probing`);
   }
   if (end.timedOut === "stall") return new SourceLostError(`${cam} stalled: no video for the stall timeout`);
   if (end.gotMedia) return new SourceLostError(`${cam} stream ended: ${lastLine(end.stderr)}`);

@@ -21,6 +21,8 @@ export interface SourceSession {
   readonly inputUrl: string;
   readonly timeouts: NetworkTimeouts;
   readonly transcode: boolean;
+  /** ffmpeg probing, see SourceSpec. */
+  readonly probe: "fast" | "full";
   /** Removes credentials from text before it is kept. */
   readonly redact: (text: string) => string;
   /** Called for every access unit, in order. */
@@ -40,7 +42,7 @@ export interface SourceSession {
 export async function runSourceSession(s: SourceSession): Promise<DomainError> {
   const started = performance.now();
   const child = spawnChild({
-    cmd: ["ffmpeg", ...sourceArgs({ inputUrl: s.inputUrl, timeouts: s.timeouts, transcode: s.transcode })],
+    cmd: ["ffmpeg", ...sourceArgs({ inputUrl: s.inputUrl, timeouts: s.timeouts, transcode: s.transcode, probe: s.probe })],
     label: `source ${s.cameraId}`,
     stdin: "ignore",
     stdout: "pipe",

@@ -11,7 +11,7 @@ import type { HeldCamera, HolderDeps } from "./holder.ts";
 import { NETWORK_TIMEOUTS } from "./network-class.ts";
 import type { Pipeline } from "./pipeline.ts";
 import { runSourceSession } from "./source-runner.ts";
-import { NeedsTranscodeError } from "./source-failure.ts";
+import { NeedsFullProbeError, NeedsTranscodeError } from "./source-failure.ts";
 
 /** Runs source sessions for one holder. */
 export class SourceSupervisor {
@@ -22,6 +22,7 @@ export class SourceSupervisor {
   private readonly backoff = new Backoff();
   private readonly loop: Promise<void>;
   private transcode = false;
+  private probe: "fast" | "full" = "fast";
   /** Source sessions started. */
   sessions = 0;
 
@@ -53,6 +54,7 @@ export class SourceSupervisor {
         inputUrl: camera.inputUrl,
         timeouts: NETWORK_TIMEOUTS[camera.network],
         transcode: this.transcode,
+        probe: this.probe,
         redact: (t) => redactSecrets(t, camera.secrets),
         onAccessUnit: (au) => this.pipeline.push(au),
         onParameterSets: (sps, pps) => this.pipeline.setParameterSets(sps, pps),
@@ -63,8 +65,15 @@ export class SourceSupervisor {
         signal: stop,
       });
       if (stop.aborted) break;
+      // Adapt to the camera once, at once: re-encode a non-H.264 camera, probe one whose
+      // SDP does not describe its stream.
       if (err instanceof NeedsTranscodeError && !this.transcode) {
         this.transcode = true;
+        deps.log.info({ camera: camera.id }, err.message);
+        continue;
+      }
+      if (err instanceof NeedsFullProbeError && this.probe === "fast") {
+        this.probe = "full";
         deps.log.info({ camera: camera.id }, err.message);
         continue;
       }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { readProcStat } from "../../src/proc/proc-stat.ts";
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, type CamserverProcess } from "../support/camserver.ts";
-import { createTestDatabase, type TestDatabase } from "../support/mysql.ts";
+import { createTestDatabase, skipWithoutMysql, type TestDatabase } from "../support/mysql.ts";
 import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 let db: TestDatabase;
@@ -18,6 +18,7 @@ const workers: Record<string, CamserverProcess> = {};
 let env: Record<string, string>;
 
 beforeAll(async () => {
+  if (skipWithoutMysql) return;
   db = await createTestDatabase();
   cam = await startRtspCamera();
   env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("scale"), DATABASE_URL: db.url, SESSION_TTL_SEC: "300" };
@@ -42,7 +43,7 @@ async function segmentCount(sessionId: string): Promise<number> {
   return (await r.text()).split("\n").filter((l) => l.endsWith(".ts")).length;
 }
 
-describe("API and two workers without a shared data directory", () => {
+describe.skipIf(skipWithoutMysql)("API and two workers without a shared data directory", () => {
   let sessionId = "";
   let holder = "";
 

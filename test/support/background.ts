@@ -27,7 +27,12 @@ export function startBackground(cmd: string[], env: Record<string, string> = {},
   const proc = Bun.spawn(cmd, { env: { ...process.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore", cwd });
   const pump = async (s: ReadableStream<Uint8Array>) => {
     const dec = new TextDecoder();
-    for await (const chunk of s) out += dec.decode(chunk, { stream: true });
+    const reader = s.getReader();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      out += dec.decode(value, { stream: true });
+    }
   };
   void pump(proc.stdout);
   void pump(proc.stderr);

@@ -29,3 +29,19 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     },
   };
 }
+
+/** Whether the test MariaDB/MySQL server answers. */
+export async function mysqlReachable(): Promise<boolean> {
+  const admin = new URL(TEST_MYSQL_URL);
+  try {
+    const c = await createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), connectTimeout: 2000 });
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Skip MySQL suites on a machine without the server, but never under CI. */
+export const skipWithoutMysql = !(await mysqlReachable()) && process.env.CI !== "true";
+if (skipWithoutMysql) console.warn(`MariaDB/MySQL at ${TEST_MYSQL_URL} is unreachable: skipping its suites (set TEST_MYSQL_URL)`);
