@@ -7,7 +7,7 @@ import { openDatabase } from "../src/db/open-database.ts";
 import { CamerasRepository } from "../src/db/cameras-repository.ts";
 import { createLogger } from "../src/log.ts";
 import { openRedis } from "../queues/connection.ts";
-import { configOrExit, onShutdown } from "../infra/entry/run.ts";
+import { configOrExit, onShutdown } from "../src/lifecycle.ts";
 import { startWorkers } from "./runtime.ts";
 
 const config = configOrExit();

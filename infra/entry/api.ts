@@ -8,7 +8,7 @@ import { createLogger } from "../../src/log.ts";
 import { openRedis } from "../../queues/connection.ts";
 import { resolveApiToken } from "./api-token.ts";
 import { composeApi } from "./compose-api.ts";
-import { configOrExit, onShutdown } from "./run.ts";
+import { configOrExit, onShutdown } from "../../src/lifecycle.ts";
 
 const config = configOrExit();
 if (!config.redisUrl) {

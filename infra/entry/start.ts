@@ -14,7 +14,7 @@ import { startWorkers } from "../../workers/runtime.ts";
 import { resolveApiToken } from "./api-token.ts";
 import { composeApi } from "./compose-api.ts";
 import { startPrivateRedis } from "./private-redis.ts";
-import { configOrExit, onShutdown } from "./run.ts";
+import { configOrExit, onShutdown } from "../../src/lifecycle.ts";
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);

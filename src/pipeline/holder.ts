@@ -22,6 +22,7 @@ import { HlsMuxer } from "./hls/hls-muxer.ts";
 import { SourceSupervisor } from "./source-supervisor.ts";
 import type { NetworkClass } from "./network-class.ts";
 import { sleep } from "./backoff.ts";
+import { consumerDroppedTotal, heldCameras } from "../metrics.ts";
 
 /** Shared services a holder uses. */
 export interface HolderDeps {
@@ -79,6 +80,8 @@ export class CameraHolder {
       await sleep(TICK_MS * 2, signal);
     }
     deps.log.info({ camera: camera.id }, "holder took the camera");
+    heldCameras.inc();
+    let hlsDropped = 0;
     const pipeline = new Pipeline();
     const supervisor = new SourceSupervisor(deps, camera, pipeline);
     let hls: HlsMuxer | undefined;
@@ -101,12 +104,17 @@ export class CameraHolder {
         }
         supervisor.wanted = leases.total > 0;
         const wantHls = (leases.byKind.hls ?? 0) > 0;
+        if (hls && hls.dropped > hlsDropped) {
+          consumerDroppedTotal.labels(camera.id, "hls").inc(hls.dropped - hlsDropped);
+          hlsDropped = hls.dropped;
+        }
         if (hls && (!wantHls || !hls.running)) {
           await hls.stop();
           hls = undefined;
         }
         if (wantHls && !hls) {
           hls = new HlsMuxer(pipeline, camera.id, deps.scratchDir, deps.segments);
+          hlsDropped = 0;
           await hls.start();
         }
         await deps.status.write(camera.id, { consumers: pipeline.consumerCounts() });
@@ -114,6 +122,7 @@ export class CameraHolder {
       }
     } finally {
       if (end === "fence-lost") deps.log.error({ camera: camera.id }, "fence lost: stopping the source now");
+      heldCameras.dec();
       await supervisor.stop();
       await hls?.stop();
       await fence.release();

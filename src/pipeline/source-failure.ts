@@ -34,7 +34,8 @@ export interface SourceEnd {
   readonly elapsedMs: number;
 }
 
-const REFUSALS = /refused|unreachable|no route|not known|resolve|401|403|404|453|[45]\d\d [A-Z]|Unauthorized|Forbidden|Not Found|No such file|Server returned|reset by peer|failed:/i;
+// RTSP status codes only as whole words, so that a port such as 45319 is no "453".
+const REFUSALS = /refused|unreachable|no route|not known|resolve|\b[45]\d\d\b [A-Z]|\b(401|403|404|453)\b|Unauthorized|Forbidden|Not Found|No such file|Server returned|reset by peer|failed:/i;
 
 function lastLine(stderr: string): string {
   const lines = stderr.trim().split("\n").map((l) => l.replace(/^\[[^\]]*\]\s*/, "").trim()).filter(Boolean);
@@ -53,9 +54,9 @@ export function classifySourceEnd(end: SourceEnd): DomainError {
   if (end.timedOut === "stall") return new SourceLostError(`${cam} stalled: no video for the stall timeout`);
   if (end.gotMedia) return new SourceLostError(`${cam} stream ended: ${lastLine(end.stderr)}`);
   if (end.timedOut === "connect") return new CameraTimeoutError(`${cam} did not answer within ${end.connectMs / 1000} s`);
-  if (REFUSALS.test(end.stderr)) return new CameraUnreachableError(`${cam} refused: ${lastLine(end.stderr)}`);
   // A hung camera makes ffmpeg give up after about its socket timeout; a camera that closes
   // before any RTSP (`--over-limit close`) gives the same message at once.
   if (/timed out|Invalid data found/i.test(end.stderr) && end.elapsedMs >= end.readMs * 0.8) return new CameraTimeoutError(`${cam} did not answer within ${end.connectMs / 1000} s`);
+  if (REFUSALS.test(end.stderr)) return new CameraUnreachableError(`${cam} refused: ${lastLine(end.stderr)}`);
   return new CameraUnreachableError(`${cam} failed: ${lastLine(end.stderr)}`);
 }

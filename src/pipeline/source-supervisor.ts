@@ -6,6 +6,7 @@
  */
 import { redactSecrets } from "../cameras/source-url.ts";
 import type { DomainError } from "../errors.ts";
+import { accessUnitsTotal, sourceSessionsTotal } from "../metrics.ts";
 import { Backoff, sleep } from "./backoff.ts";
 import type { HeldCamera, HolderDeps } from "./holder.ts";
 import { NETWORK_TIMEOUTS } from "./network-class.ts";
@@ -42,12 +43,14 @@ export class SourceSupervisor {
   private async run(): Promise<void> {
     const { deps, camera } = this;
     const stop = this.stopping.signal;
+    const accessUnits = accessUnitsTotal.labels(camera.id);
     while (!stop.aborted) {
       if (!this.wanted) {
         await sleep(100, stop);
         continue;
       }
       await deps.status.write(camera.id, { state: "connecting", since: Date.now() });
+      sourceSessionsTotal.labels(camera.id).inc();
       if (this.sessions++ > 0) this.pipeline.sourceRestarted();
       const err: DomainError = await runSourceSession({
         cameraId: camera.id,
@@ -56,7 +59,10 @@ export class SourceSupervisor {
         transcode: this.transcode,
         probe: this.probe,
         redact: (t) => redactSecrets(t, camera.secrets),
-        onAccessUnit: (au) => this.pipeline.push(au),
+        onAccessUnit: (au) => {
+          accessUnits.inc();
+          this.pipeline.push(au);
+        },
         onParameterSets: (sps, pps) => this.pipeline.setParameterSets(sps, pps),
         onFirstMedia: () => {
           this.backoff.reset();

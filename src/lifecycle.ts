@@ -2,7 +2,7 @@
  * Shared start-up of the entry points: configuration errors as one line and exit 2,
  * SIGTERM/SIGINT to a clean shutdown, and a second signal to exit at once.
  */
-import { ConfigError, loadConfig, type Config } from "../../src/config.ts";
+import { ConfigError, loadConfig, type Config } from "./config.ts";
 
 /** Loads config or exits with one line naming the variable. */
 export function configOrExit(): Config {
