@@ -20,11 +20,13 @@ export class ConsumerQueue {
   private readonly items: AccessUnit[] = [];
   private bytes = 0;
   private waitingForKeyframe = true;
+  /** Whether a keyframe was taken yet: frames before the first are not losses. */
+  private started = false;
   private wake: (() => void) | undefined;
   private closed = false;
   private readonly maxUnits: number;
   private readonly maxBytes: number;
-  /** Access units dropped because this consumer was too slow (or joined mid-GOP). */
+  /** Access units this consumer lost because it was too slow, up to the next keyframe. */
   dropped = 0;
 
   constructor(opts: ConsumerQueueOptions = {}) {
@@ -36,8 +38,12 @@ export class ConsumerQueue {
   offer(au: AccessUnit): void {
     if (this.closed) return;
     if (this.waitingForKeyframe) {
-      if (!au.isKeyframe) return;
+      if (!au.isKeyframe) {
+        if (this.started) this.dropped += 1;
+        return;
+      }
       this.waitingForKeyframe = false;
+      this.started = true;
     }
     const size = accessUnitBytes(au);
     if (this.items.length >= this.maxUnits || this.bytes + size > this.maxBytes) {

@@ -16,10 +16,11 @@ export interface LeaseCount {
   readonly byKind: Readonly<Partial<Record<LeaseKind, number>>>;
 }
 
-// Sets score to min(expiresAt, now + extendMs) for an existing member only (XX).
+// Sets score to min(now + extendMs, cap) for an existing, unexpired member only: a lapsed
+// lease is never revived.
 const TOUCH = `
 local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not cur then return 0 end
+if not cur or tonumber(cur) <= tonumber(ARGV[4]) then return 0 end
 local want = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 if cap > 0 and want > cap then want = cap end
@@ -53,7 +54,7 @@ export class LeaseStore {
    * @returns false when the lease does not exist (expired or released)
    */
   async touch(cameraId: string, kind: LeaseKind, id: string, extendMs: number, capAt: number): Promise<boolean> {
-    const r = await this.redis.eval(TOUCH, 1, this.keys.leases(cameraId), `${kind}:${id}`, String(Date.now() + extendMs), String(capAt));
+    const r = await this.redis.eval(TOUCH, 1, this.keys.leases(cameraId), `${kind}:${id}`, String(Date.now() + extendMs), String(capAt), String(Date.now()));
     return r === 1;
   }
 

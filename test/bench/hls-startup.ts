@@ -13,7 +13,7 @@
  *
  * Everything it starts is stopped in `finally` (and on SIGINT/SIGTERM).
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import Redis from "ioredis";
 import type { Subprocess } from "bun";
@@ -32,6 +32,8 @@ function intArg(name: string, def: number): number {
   return n;
 }
 const RUNS = intArg("--runs", 7);
+/** `--breakdown`: also watch /proc and camserver's scratch dir every 5 ms during camserver runs (adds a little load). */
+const BREAKDOWN = process.argv.includes("--breakdown");
 const STARTS = intArg("--starts", 5);
 const CAMERA_ID = "benchcam";
 /** Camera left alone before a run so it tears its shared pipeline down (measure-baselines: 1.5 s). */
@@ -133,12 +135,92 @@ async function waitCameraIdle(server: CamserverProcess, camPort: number, dataDir
   );
 }
 
+/** Probe-related flags of the camera's source ffmpeg (what the code on disk used in this run). */
+function sourceProbeFlags(camPort: number): string {
+  const pid = ffmpegPids(`127.0.0.1:${camPort}/`)[0];
+  if (pid === undefined) return "source ffmpeg not found";
+  let args: string[];
+  try {
+    args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return "source ffmpeg gone";
+  }
+  const flags: string[] = [];
+  for (const f of ["-fflags", "-analyzeduration", "-probesize"]) {
+    const i = args.indexOf(f);
+    flags.push(i < 0 ? `${f} (default)` : `${f} ${args[i + 1]}`);
+  }
+  return flags.join(" ");
+}
+
+/** Milestones of one camserver start, ms after the POST (`--breakdown`). */
+interface Milestones {
+  sourceSpawn?: number;
+  muxerSpawn?: number;
+  localPlaylist?: number;
+}
+
+/** Watches /proc for the camera's new ffmpeg processes and the scratch dir for a playlist with a segment. */
+function watchMilestones(t0: number, camPort: number, dataDir: string): { stop(): Milestones } {
+  const m: Milestones = {};
+  const seen = new Set(readdirSync("/proc").filter((d) => /^\d+$/.test(d)));
+  let running = true;
+  const scratch = `${dataDir}/hls-scratch`;
+  const loop = (async () => {
+    while (running) {
+      if (m.sourceSpawn === undefined || m.muxerSpawn === undefined) {
+        for (const d of readdirSync("/proc")) {
+          if (seen.has(d) || !/^\d+$/.test(d)) continue;
+          let cmd = "";
+          try {
+            cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+          } catch {
+            continue;
+          }
+          if (!cmd.startsWith("ffmpeg\0")) continue; // setpriv/setsid not exec'd yet: look again
+          seen.add(d);
+          if (cmd.includes(`127.0.0.1:${camPort}/`)) m.sourceSpawn ??= now() - t0;
+          else if (cmd.includes(dataDir)) m.muxerSpawn ??= now() - t0;
+        }
+      }
+      if (m.localPlaylist === undefined) {
+        try {
+          for (const w of readdirSync(scratch))
+            for (const run of readdirSync(`${scratch}/${w}`)) {
+              if (!run.startsWith(`${CAMERA_ID}-`)) continue;
+              let text = "";
+              try {
+                text = readFileSync(`${scratch}/${w}/${run}/index.m3u8`, "utf8");
+              } catch {
+                // not yet
+              }
+              if (text.includes("#EXTINF")) m.localPlaylist ??= now() - t0;
+            }
+        } catch {
+          // scratch dir not there yet
+        }
+      }
+      await Bun.sleep(5);
+    }
+  })();
+  return {
+    stop() {
+      running = false;
+      void loop;
+      return m;
+    },
+  };
+}
+
 /** camserver: POST /v1/streams/start -> answer; then stop and wait until the camera is idle again. */
-async function camserverRun(server: CamserverProcess, camPort: number, dataDir: string): Promise<{ startS: number; stopToIdleS: number; segments: number }> {
+async function camserverRun(server: CamserverProcess, camPort: number, dataDir: string): Promise<{ startS: number; stopToIdleS: number; segments: number; probe: string; milestones?: Milestones }> {
   const t0 = now();
+  const watcher = BREAKDOWN ? watchMilestones(t0, camPort, dataDir) : undefined;
   const r = await server.call("POST", "/v1/streams/start", { camera_id: CAMERA_ID });
   const startS = (now() - t0) / 1000;
+  const milestones = watcher?.stop();
   if (r.status !== 200) throw new Error(`POST /v1/streams/start: ${r.status} ${r.text}`);
+  const probe = sourceProbeFlags(camPort);
   const pl = await fetch(`${server.base}${r.json.hls_url}`).then((x) => x.text());
   const segments = pl.split("\n").filter((l) => l.startsWith("#EXTINF")).length;
   if (segments < 1) throw new Error(`answered, but the playlist has no segment: ${pl}`);
@@ -146,7 +228,7 @@ async function camserverRun(server: CamserverProcess, camPort: number, dataDir: 
   if (s.status !== 200) throw new Error(`POST /v1/streams/stop: ${s.status} ${s.text}`);
   const t1 = now();
   await waitCameraIdle(server, camPort, dataDir);
-  return { startS, stopToIdleS: (now() - t1) / 1000, segments };
+  return { startS, stopToIdleS: (now() - t1) / 1000, segments, probe, milestones };
 }
 
 /** Spawns `bun infra/entry/start.ts` and times spawn -> first answered GET /health (5 ms polls). */
@@ -245,6 +327,9 @@ async function main(): Promise<void> {
   const raw: number[] = [];
   const cs: number[] = [];
   const stopToIdle: number[] = [];
+  /** Distinct probe flags of the source ffmpeg seen in camserver runs. */
+  const probes = new Set<string>();
+  const miles: (Required<Milestones> & { answer: number })[] = [];
   const warmup: { raw?: number; camserver?: number } = {};
   let coldPipelines = 0;
   let measuredRuns = 0;
@@ -281,6 +366,9 @@ async function main(): Promise<void> {
         const r = await camserverRun(server!, camPort, dataDir);
         v = r.startS;
         stopToIdle.push(r.stopToIdleS);
+        probes.add(r.probe);
+        const m = r.milestones;
+        if (m?.sourceSpawn !== undefined && m.muxerSpawn !== undefined && m.localPlaylist !== undefined) miles.push({ sourceSpawn: m.sourceSpawn, muxerSpawn: m.muxerSpawn, localPlaylist: m.localPlaylist, answer: r.startS * 1000 });
       }
       if (newPipelines() > before) coldPipelines++;
       return v;
@@ -290,6 +378,7 @@ async function main(): Promise<void> {
     warmup.raw = await one("raw");
     warmup.camserver = await one("camserver");
     stopToIdle.length = 0;
+    miles.length = 0;
     coldPipelines = 0;
     log(`warm-up (not counted): raw ${warmup.raw.toFixed(3)} s, camserver ${warmup.camserver.toFixed(3)} s`);
 
@@ -336,6 +425,15 @@ async function main(): Promise<void> {
   const CP = stats(coldPriv, 0);
   const M = stats(rss, 1);
   const w = [44, 9, 9, 9];
+  const B = miles.length
+    ? {
+        sourceSpawn: stats(miles.map((m) => m.sourceSpawn), 0),
+        muxerSpawn: stats(miles.map((m) => m.muxerSpawn), 0),
+        localPlaylist: stats(miles.map((m) => m.localPlaylist), 0),
+        answer: stats(miles.map((m) => m.answer), 0),
+        publishToAnswer: stats(miles.map((m) => m.answer - m.localPlaylist), 0),
+      }
+    : undefined;
   const lines = [
     "",
     `HLS start-up, one camera (720p30, 1 s GOP), ${RUNS} interleaved cold runs each (random 0-1 s GOP phase)`,
@@ -346,6 +444,13 @@ async function main(): Promise<void> {
     `  raw runs (s):       ${R.runs.join(" ")}`,
     `  camserver runs (s): ${C.runs.join(" ")}`,
     `  camserver stop -> idle (s): ${stats(stopToIdle).runs.join(" ")}   camera new pipeline in ${coldPipelines}/${measuredRuns} runs`,
+    `  camserver source ffmpeg: ${[...probes].join(" | ")}`,
+    ...(B
+      ? [
+          `  camserver breakdown, medians of ${miles.length} runs (ms after POST): source ffmpeg spawned ${B.sourceSpawn.median}, HLS muxer spawned ${B.muxerSpawn.median},`,
+          `    playlist with a segment in the scratch dir ${B.localPlaylist.median}, answer ${B.answer.median} (scratch playlist -> answer: ${B.publishToAnswer.median})`,
+        ]
+      : []),
     "",
     `start: spawn -> first answered GET /health, ${STARTS} cold starts each`,
     row(["", "median", "min", "max"], w),
@@ -368,6 +473,8 @@ async function main(): Promise<void> {
       warmup_s: { raw: Number(warmup.raw?.toFixed(3)), camserver: Number(warmup.camserver?.toFixed(3)) },
       camserver_stop_to_idle_s: stats(stopToIdle),
       camera_new_pipeline_runs: `${coldPipelines}/${measuredRuns}`,
+      camserver_source_probe_flags: [...probes],
+      ...(B ? { camserver_breakdown_ms: B } : {}),
       start_to_first_health_ms: { external_redis: CE, private_redis: CP, target_met: CE.median < 500 },
       idle_rss_mb: M,
       rss_after_runs_mb: rssAfterRunsMb === undefined ? null : Number(rssAfterRunsMb.toFixed(1)),

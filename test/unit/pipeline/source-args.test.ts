@@ -5,9 +5,14 @@
  */
 import { describe, expect, it } from "bun:test";
 import { NETWORK_TIMEOUTS } from "../../../src/pipeline/network-class.ts";
-import { isRtspUrl, sourceArgs } from "../../../src/pipeline/source-args.ts";
+import { isRtspUrl, sourceArgs, type SourceSpec } from "../../../src/pipeline/source-args.ts";
 
 const local = NETWORK_TIMEOUTS.local;
+
+/** A source spec with the production defaults (fast start, no re-encode) and `patch` on top. */
+function spec(inputUrl: string, patch: Partial<SourceSpec> = {}): SourceSpec {
+  return { inputUrl, timeouts: local, transcode: false, probe: "fast", ...patch };
+}
 
 /** The value following `flag`, asserting the flag is there. */
 function after(args: string[], flag: string): string | undefined {
@@ -19,29 +24,43 @@ function after(args: string[], flag: string): string | undefined {
 describe("sourceArgs for RTSP cameras", () => {
   for (const url of ["rtsp://admin:secret@10.0.0.5:554/stream1", "rtsps://cam.example/live"]) {
     it(`reads ${url.split(":")[0]} over TCP`, () => {
-      expect(after(sourceArgs({ inputUrl: url, timeouts: local, transcode: false }), "-rtsp_transport")).toBe("tcp");
+      expect(after(sourceArgs(spec(url)), "-rtsp_transport")).toBe("tcp");
     });
   }
 
   it("sets ffmpeg's socket timeout in microseconds from the network class's read timeout", () => {
-    expect(after(sourceArgs({ inputUrl: "rtsp://h/s", timeouts: NETWORK_TIMEOUTS.local, transcode: false }), "-timeout")).toBe("3000000");
-    expect(after(sourceArgs({ inputUrl: "rtsp://h/s", timeouts: NETWORK_TIMEOUTS.vpn, transcode: false }), "-timeout")).toBe("5000000");
-    expect(after(sourceArgs({ inputUrl: "rtsp://h/s", timeouts: { connectMs: 1, readMs: 1234, stallMs: 1 }, transcode: false }), "-timeout")).toBe(
+    expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: NETWORK_TIMEOUTS.local })), "-timeout")).toBe("3000000");
+    expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: NETWORK_TIMEOUTS.vpn })), "-timeout")).toBe("5000000");
+    expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: { connectMs: 1, readMs: 1234, stallMs: 1 } })), "-timeout")).toBe(
       "1234000",
     );
   });
 
   it("puts the input options before -i, where ffmpeg applies them to the input", () => {
-    const args = sourceArgs({ inputUrl: "rtsp://h/s", timeouts: local, transcode: false });
+    const args = sourceArgs(spec("rtsp://h/s"));
     const input = args.indexOf("-i");
     expect(args.indexOf("-rtsp_transport")).toBeLessThan(input);
     expect(args.indexOf("-timeout")).toBeLessThan(input);
     expect(args).not.toContain("-stimeout"); // gone in ffmpeg 5.1
   });
 
+  it("starts fast by trusting the SDP: no probing before the first keyframe", () => {
+    const args = sourceArgs(spec("rtsp://h/s", { probe: "fast" }));
+    expect(after(args, "-analyzeduration")).toBe("0");
+    expect(after(args, "-probesize")).toBe("32");
+    expect(args.indexOf("-analyzeduration")).toBeLessThan(args.indexOf("-i"));
+  });
+
+  it("lets ffmpeg probe the stream when asked, and always when re-encoding", () => {
+    for (const args of [sourceArgs(spec("rtsp://h/s", { probe: "full" })), sourceArgs(spec("rtsp://h/s", { probe: "fast", transcode: true }))]) {
+      expect(Number(after(args, "-analyzeduration"))).toBeGreaterThanOrEqual(1_000_000);
+      expect(args).not.toContain("-probesize"); // ffmpeg's default probe size
+    }
+  });
+
   it("passes a URL full of shell syntax as one argument, verbatim: no shell ever sees it", () => {
     const url = "rtsp://admin:p$(touch /tmp/pwned);`id`'\"&|>x @10.0.0.5/s t";
-    const args = sourceArgs({ inputUrl: url, timeouts: local, transcode: false });
+    const args = sourceArgs(spec(url));
     expect(after(args, "-i")).toBe(url);
     expect(args.filter((a) => a.includes("pwned"))).toEqual([url]);
     expect(args).not.toContain("sh");
@@ -51,7 +70,7 @@ describe("sourceArgs for RTSP cameras", () => {
 
 describe("sourceArgs for files", () => {
   it("loops a file forever in real time", () => {
-    const args = sourceArgs({ inputUrl: "/srv/demo/clip.mp4", timeouts: local, transcode: false });
+    const args = sourceArgs(spec("/srv/demo/clip.mp4"));
     const input = args.indexOf("-i");
     expect(args[input + 1]).toBe("/srv/demo/clip.mp4");
     expect(args.indexOf("-re")).toBeLessThan(input);
@@ -65,7 +84,7 @@ describe("sourceArgs for files", () => {
 describe("sourceArgs output", () => {
   for (const inputUrl of ["rtsp://h/s", "/srv/demo/clip.mp4"]) {
     it(`copies H.264 into FLV video-only on stdout for ${inputUrl}`, () => {
-      const args = sourceArgs({ inputUrl, timeouts: local, transcode: false });
+      const args = sourceArgs(spec(inputUrl, { transcode: false }));
       expect(after(args, "-c:v")).toBe("copy");
       expect(after(args, "-f")).toBe("flv");
       expect(args.at(-1)).toBe("pipe:1");
@@ -74,7 +93,7 @@ describe("sourceArgs output", () => {
     });
 
     it(`re-encodes to H.264 instead of copying when asked to transcode, for ${inputUrl}`, () => {
-      const args = sourceArgs({ inputUrl, timeouts: local, transcode: true });
+      const args = sourceArgs(spec(inputUrl, { transcode: true }));
       expect(after(args, "-c:v")).toBe("libx264");
       expect(args).not.toContain("copy");
       expect(after(args, "-f")).toBe("flv");
@@ -85,13 +104,13 @@ describe("sourceArgs output", () => {
 
 describe("sourceArgs for schemes without a source", () => {
   it("throws for shm:// (no ffmpeg source reads shared memory)", () => {
-    expect(() => sourceArgs({ inputUrl: "shm://cam0", timeouts: local, transcode: false })).toThrow(/shm/);
+    expect(() => sourceArgs(spec("shm://cam0"))).toThrow(/shm/);
   });
 
   it("names only the scheme of an unsupported URL, never its credentials", () => {
     let message = "";
     try {
-      sourceArgs({ inputUrl: "http://admin:hunter22@cam/x", timeouts: local, transcode: false });
+      sourceArgs(spec("http://admin:hunter22@cam/x"));
     } catch (err) {
       message = (err as Error).message;
     }
