@@ -18,7 +18,7 @@ import type { LeaseStore } from "../state/lease-store.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
 import { Pipeline } from "./pipeline.ts";
-import { HlsMuxer } from "./hls/hls-muxer.ts";
+import { HlsOutput } from "./hls/hls-output.ts";
 import { SourceSupervisor } from "./source-supervisor.ts";
 import type { NetworkClass } from "./network-class.ts";
 import { sleep } from "./backoff.ts";
@@ -84,7 +84,7 @@ export class CameraHolder {
     let hlsDropped = 0;
     const pipeline = new Pipeline();
     const supervisor = new SourceSupervisor(deps, camera, pipeline);
-    let hls: HlsMuxer | undefined;
+    let hls: HlsOutput | undefined;
     let end: HolderEnd | undefined;
     let lastTotal = 0;
     try {
@@ -113,7 +113,7 @@ export class CameraHolder {
           hls = undefined;
         }
         if (wantHls && !hls) {
-          hls = new HlsMuxer(pipeline, camera.id, deps.scratchDir, deps.segments);
+          hls = new HlsOutput(pipeline, camera.id, deps.scratchDir, deps.segments);
           hlsDropped = 0;
           await hls.start();
         }

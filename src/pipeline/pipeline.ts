@@ -13,6 +13,8 @@ export interface Consumer {
   readonly kind: string;
   /** Takes one access unit; must not block. */
   offer(au: AccessUnit): void;
+  /** The source reconnected: the next access unit starts a new source session. */
+  sourceRestarted?(): void;
 }
 
 /** Bounds of the GOP cache. */
@@ -63,6 +65,7 @@ export class Pipeline {
   /** Call before the first access unit of a new source session (reconnect): timestamps continue. */
   sourceRestarted(): void {
     this.rebase = true;
+    for (const c of this.consumers) c.sourceRestarted?.();
   }
 
   /** Takes one access unit from the source and fans it out. */

@@ -40,10 +40,10 @@ export class HlsSegmentStore {
     return this.redis.getBuffer(this.keys.hlsSegment(cameraId, name));
   }
 
-  /** Deletes the playlist and the named segments (muxer stopped). */
-  async clear(cameraId: string, segmentNames: Iterable<string>): Promise<void> {
-    const keys = [this.keys.hlsPlaylist(cameraId), ...[...segmentNames].map((n) => this.keys.hlsSegment(cameraId, n))];
-    await this.redis.del(...keys);
+  /** Deletes the named segments and, unless `withPlaylist` is false, the playlist (output stopped). */
+  async clear(cameraId: string, segmentNames: Iterable<string>, withPlaylist = true): Promise<void> {
+    const keys = [...(withPlaylist ? [this.keys.hlsPlaylist(cameraId)] : []), ...[...segmentNames].map((n) => this.keys.hlsSegment(cameraId, n))];
+    if (keys.length > 0) await this.redis.del(...keys);
   }
 }
 

@@ -1,11 +1,12 @@
 /**
- * ffmpeg arguments of the HLS muxer: FLV (H.264 with our timestamps) on stdin ->
- * MPEG-TS segments of 1 s, 3 in the playlist, old ones deleted, `-c:v copy` (the seed's
- * HLS settings). Re-encoding, when a camera needs it, happens once in its source.
+ * ffmpeg arguments of one HLS segmenter run: FLV (H.264 with the pipeline's timestamps)
+ * on stdin -> MPEG-TS segments of about 1 s, cut at keyframes, listed in a CSV as each one
+ * completes (`name,start,end`). camserver writes the playlist itself (hls-playlist.ts).
+ * Re-encoding, when a camera needs it, happens once in its source, never here.
  */
 
 /**
- * @param dir scratch directory of this muxer run
+ * @param dir scratch directory of this run
  * @param runId short lowercase id that prefixes segment names, so runs never collide
  */
 export function hlsMuxerArgs(dir: string, runId: string): string[] {
@@ -15,11 +16,12 @@ export function hlsMuxerArgs(dir: string, runId: string): string[] {
     "-probesize", "32", "-analyzeduration", "0",
     "-f", "flv", "-i", "pipe:0",
     "-c:v", "copy",
-    "-f", "hls",
-    "-hls_time", "1",
-    "-hls_list_size", "3",
-    "-hls_flags", "delete_segments+omit_endlist+temp_file+independent_segments",
-    "-hls_segment_filename", `${dir}/${runId}_%d.ts`,
-    `${dir}/index.m3u8`,
+    "-f", "segment",
+    "-segment_time", "1",
+    "-segment_format", "mpegts",
+    "-segment_list", `${dir}/segments.csv`,
+    "-segment_list_type", "csv",
+    "-segment_list_flags", "live",
+    `${dir}/${runId}_%d.ts`,
   ];
 }
