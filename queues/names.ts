@@ -7,6 +7,14 @@
 /** Request queue for `POST /v1/streams/start`. */
 export const STREAM_START_QUEUE = "stream-start";
 
+/** Request queue for snapshots: API requests and periodic polling (job schedulers). */
+export const SNAPSHOT_QUEUE = "snapshot";
+
+/** The job scheduler id of a camera's periodic snapshot polling. */
+export function pollSchedulerId(cameraId: string): string {
+  return `poll-${cameraId}`;
+}
+
 /** Prefix of the per-camera queues. */
 const CAMERA_QUEUE_PREFIX = "camera-";
 

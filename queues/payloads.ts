@@ -20,3 +20,20 @@ export interface StreamStartResult {
 export interface PipelineJob {
   readonly cameraId: string;
 }
+
+/** `snapshot` job: a JPEG of the camera's current picture. */
+export interface SnapshotJob {
+  readonly cameraId: string;
+  /** Accept a JPEG made within this many ms without decoding again. */
+  readonly maxAgeMs?: number;
+  /** A periodic poll: also keep the JPEG as the camera's latest polled snapshot. */
+  readonly poll?: boolean;
+}
+
+/** `snapshot` result; the JPEG itself is in Redis (SnapshotStore, slot "latest"). */
+export interface SnapshotResult {
+  /** Epoch ms at which the decoded keyframe arrived from the camera. */
+  readonly at: number;
+  /** Served from a JPEG young enough (`maxAgeMs`), nothing decoded. */
+  readonly cached: boolean;
+}

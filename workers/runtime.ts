@@ -16,7 +16,10 @@ import { HlsSegmentStore } from "../src/state/hls-segment-store.ts";
 import { HlsSessionStore } from "../src/state/hls-session-store.ts";
 import { Keys } from "../src/state/keys.ts";
 import { LeaseStore } from "../src/state/lease-store.ts";
-import { STREAM_START_QUEUE } from "../queues/names.ts";
+import { KeyframeStore } from "../src/state/keyframe-store.ts";
+import { SnapshotStore } from "../src/state/snapshot-store.ts";
+import { SNAPSHOT_QUEUE, STREAM_START_QUEUE } from "../queues/names.ts";
+import { snapshotProcessor } from "./snapshot-processor.ts";
 import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
@@ -47,6 +50,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const leases = new LeaseStore(redis, keys);
   const status = new CameraStatusStore(redis, keys);
   const segments = new HlsSegmentStore(redis, keys);
+  const keyframes = new KeyframeStore(redis, keys);
+  const snapshots = new SnapshotStore(redis, keys);
   const sessions = new HlsSessionStore(redis, keys, leases, { ttlMs: config.sessionTtlSec * 1000, idleMs: config.hlsIdleTimeoutSec * 1000 });
   const scratchDir = `${config.dataDir}/hls-scratch/${config.workerId.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
   await rm(scratchDir, { recursive: true, force: true });
@@ -55,7 +60,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const cameraQueues = new CameraQueues(
     redis,
     config.redisPrefix,
-    pipelineProcessor({ redis, keys, leases, status, segments, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
+    pipelineProcessor({ redis, keys, leases, status, segments, keyframes, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
   );
   for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
 
@@ -66,6 +71,13 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     concurrency: 50,
   });
   requests.on("error", (err) => log.warn({ err: err.message }, "request worker error"));
+  const snapshotConn = redis.duplicate();
+  const snapshotWorker = new Worker(SNAPSHOT_QUEUE, snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }), {
+    connection: snapshotConn,
+    prefix: config.redisPrefix,
+    concurrency: 50,
+  });
+  snapshotWorker.on("error", (err) => log.warn({ err: err.message }, "snapshot worker error"));
 
   // Registry changes: the API publishes the camera id; a deleted camera's queue is dropped.
   const sub = redis.duplicate();
@@ -86,8 +98,9 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       shutdown.abort();
       await reconciler.stop();
       sub.disconnect();
-      await requests.close();
+      await Promise.all([requests.close(), snapshotWorker.close()]);
       requestConn.disconnect();
+      snapshotConn.disconnect();
       await cameraQueues.close();
       await stopAllChildren("worker shutdown");
       await rm(scratchDir, { recursive: true, force: true });

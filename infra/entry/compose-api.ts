@@ -14,6 +14,8 @@ import { Keys } from "../../src/state/keys.ts";
 import { LeaseStore } from "../../src/state/lease-store.ts";
 import { cameraQueueName } from "../../queues/names.ts";
 import { StreamRequests } from "../../queues/stream-requests.ts";
+import { SnapshotRequests } from "../../queues/snapshot-requests.ts";
+import { SnapshotStore } from "../../src/state/snapshot-store.ts";
 
 /** The API app and what must be closed with it. */
 export interface ComposedApi {
@@ -26,7 +28,8 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);
-  await streams.ready();
+  const snapshotRequests = new SnapshotRequests(redis, config.redisPrefix);
+  await Promise.all([streams.ready(), snapshotRequests.ready()]);
   const boardCameraQueues = new Map<string, Queue>();
   const app = await createApp({
     redis,
@@ -37,13 +40,16 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     segments: new HlsSegmentStore(redis, keys),
     status: new CameraStatusStore(redis, keys),
     streams,
+    snapshotRequests,
+    snapshots: new SnapshotStore(redis, keys),
+    snapshotTimeoutMs: 30_000,
     apiToken,
     streamStartTimeoutMs: 40_000,
     boardQueues: async () => {
       for (const cam of await cameras.list()) {
         if (!boardCameraQueues.has(cam.id)) boardCameraQueues.set(cam.id, new Queue(cameraQueueName(cam.id), { connection: redis, prefix: config.redisPrefix }));
       }
-      return [streams.bullQueue, ...boardCameraQueues.values()];
+      return [streams.queue, snapshotRequests.queue, ...boardCameraQueues.values()];
     },
     log,
   });
@@ -52,6 +58,7 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     async close() {
       await app.stop();
       await streams.close();
+      await snapshotRequests.close();
       await Promise.all([...boardCameraQueues.values()].map((q) => q.close()));
     },
   };

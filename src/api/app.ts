@@ -10,6 +10,7 @@ import type { ApiDeps } from "./deps.ts";
 import { errorResponse } from "./error-status.ts";
 import { cameraRoutes } from "./routes/cameras.ts";
 import { hlsRoutes } from "./routes/hls.ts";
+import { snapshotRoutes } from "./routes/snapshots.ts";
 import { streamRoutes } from "./routes/streams.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { webRoutes } from "./routes/web.ts";
@@ -33,7 +34,8 @@ export async function createApp(deps: ApiDeps) {
       if (!isAuthorized(request.headers.get("authorization"), deps.apiToken)) return unauthorized("Bearer");
     })
     .use(cameraRoutes(deps))
-    .use(streamRoutes(deps));
+    .use(streamRoutes(deps))
+    .use(snapshotRoutes(deps));
   const forwardBoard = ({ request }: { request: Request }) =>
     isAuthorized(request.headers.get("authorization"), deps.apiToken) ? board.fetch(request) : unauthorized("Basic");
   return new Elysia()

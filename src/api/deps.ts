@@ -11,6 +11,8 @@ import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
 import type { HlsSessionStore } from "../state/hls-session-store.ts";
 import type { Keys } from "../state/keys.ts";
 import type { LeaseStore } from "../state/lease-store.ts";
+import type { SnapshotStore } from "../state/snapshot-store.ts";
+import type { SnapshotRequests } from "../../queues/snapshot-requests.ts";
 import type { StreamRequests } from "../../queues/stream-requests.ts";
 
 /** Services of the HTTP API. */
@@ -23,6 +25,10 @@ export interface ApiDeps {
   readonly segments: HlsSegmentStore;
   readonly status: CameraStatusStore;
   readonly streams: StreamRequests;
+  readonly snapshotRequests: SnapshotRequests;
+  readonly snapshots: SnapshotStore;
+  /** How long a snapshot request waits for a worker, ms. */
+  readonly snapshotTimeoutMs: number;
   /** Bearer token of `/v1`. */
   readonly apiToken: string;
   /** How long `POST /v1/streams/start` waits for a worker, ms. */

@@ -17,6 +17,8 @@ import { Fence } from "../state/fence.ts";
 import type { LeaseStore } from "../state/lease-store.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
+import type { KeyframeStore } from "../state/keyframe-store.ts";
+import { KeyframePublisher } from "./snapshot/keyframe-publisher.ts";
 import { Pipeline } from "./pipeline.ts";
 import { HlsOutput } from "./hls/hls-output.ts";
 import { SourceSupervisor } from "./source-supervisor.ts";
@@ -31,6 +33,7 @@ export interface HolderDeps {
   readonly leases: LeaseStore;
   readonly status: CameraStatusStore;
   readonly segments: HlsSegmentStore;
+  readonly keyframes: KeyframeStore;
   /** This worker's id, written as the holder. */
   readonly workerId: string;
   /** Directory for HLS scratch files of this worker. */
@@ -83,6 +86,7 @@ export class CameraHolder {
     heldCameras.inc();
     let hlsDropped = 0;
     const pipeline = new Pipeline();
+    pipeline.attach(new KeyframePublisher(deps.keyframes, camera.id));
     const supervisor = new SourceSupervisor(deps, camera, pipeline);
     let hls: HlsOutput | undefined;
     let end: HolderEnd | undefined;
@@ -117,7 +121,7 @@ export class CameraHolder {
           hlsDropped = 0;
           await hls.start();
         }
-        await deps.status.write(camera.id, { consumers: pipeline.consumerCounts() });
+        await deps.status.write(camera.id, { consumers: leases.byKind });
         await sleep(TICK_MS, signal);
       }
     } finally {
@@ -125,6 +129,7 @@ export class CameraHolder {
       heldCameras.dec();
       await supervisor.stop();
       await hls?.stop();
+      await deps.keyframes.remove(camera.id);
       await fence.release();
       await deps.status.write(camera.id, { state: "idle", since: Date.now(), holder: null, consumers: {} });
       await deps.leases.forgetIfEmpty(camera.id);

@@ -47,6 +47,18 @@ export class Keys {
   hlsSegment(cameraId: string, name: string): string {
     return `${this.prefix}:hls:segment:${cameraId}:${name}`;
   }
+  /** HASH {au: Annex-B IDR with SPS/PPS, at: epoch ms}: the camera's latest keyframe, written by its holder. */
+  keyframe(cameraId: string): string {
+    return `${this.prefix}:keyframe:${cameraId}`;
+  }
+  /** HASH {jpeg, at}: the latest JPEG decoded for the camera (any request). */
+  snapshot(cameraId: string): string {
+    return `${this.prefix}:snapshot:${cameraId}`;
+  }
+  /** HASH {jpeg, at}: the latest JPEG taken by periodic polling. */
+  polledSnapshot(cameraId: string): string {
+    return `${this.prefix}:snapshot-polled:${cameraId}`;
+  }
   /** Pub/sub channel announcing camera registry changes (payload: camera id). */
   camerasChannel(): string {
     return `${this.prefix}:cameras-changed`;

@@ -1,0 +1,56 @@
+/**
+ * A request queue as the API uses it: add a job, wait for its result, get the worker's
+ * domain error back as the same class (so the API answers 404, 502, 504 ...).
+ */
+import { Queue, QueueEvents, type JobsOptions } from "bullmq";
+import type Redis from "ioredis";
+import { DomainError } from "../src/errors.ts";
+import { decodeJobError } from "./job-errors.ts";
+
+/** Finished jobs kept for Bull Board, per state. */
+const KEEP = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } as const;
+
+/** Producer of one request queue. */
+export class RequestQueue<Data, Result> {
+  readonly queue: Queue<Data, Result>;
+  private readonly events: QueueEvents;
+  private readonly eventsConn: Redis;
+
+  constructor(
+    readonly name: string,
+    redis: Redis,
+    prefix: string,
+  ) {
+    this.queue = new Queue<Data, Result>(name, { connection: redis, prefix });
+    this.eventsConn = redis.duplicate();
+    this.events = new QueueEvents(name, { connection: this.eventsConn, prefix });
+  }
+
+  /** Resolves once results can be heard, so none is missed. */
+  async ready(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  /**
+   * Adds a job and waits for its result.
+   * @param timeoutMs how long to wait for a worker's answer
+   * @throws the DomainError the worker reported; DomainError (500) after `timeoutMs`
+   */
+  async request(jobName: string, data: Data, timeoutMs: number, opts: JobsOptions = {}): Promise<Result> {
+    const job = await this.queue.add(jobName as never, data as never, { ...KEEP, ...opts });
+    try {
+      return (await job.waitUntilFinished(this.events, timeoutMs)) as Result;
+    } catch (err) {
+      const msg = err instanceof Error ? err.message : String(err);
+      if (msg.includes("timed out before finishing")) throw new DomainError(`${jobName} took longer than ${timeoutMs} ms`);
+      throw decodeJobError(msg);
+    }
+  }
+
+  /** Closes the queue and its event listener. */
+  async close(): Promise<void> {
+    await this.events.close();
+    this.eventsConn.disconnect();
+    await this.queue.close();
+  }
+}

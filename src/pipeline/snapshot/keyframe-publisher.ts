@@ -1,0 +1,30 @@
+/**
+ * A pipeline consumer that copies every keyframe (IDR with SPS/PPS in front, Annex-B)
+ * into Redis, so a snapshot on any worker decodes the camera's latest picture without a
+ * new camera connection. One write in flight at most: a keyframe that arrives while the
+ * previous one is still being written is skipped (the next one comes a GOP later).
+ */
+import type { AccessUnit } from "../../media/access-unit.ts";
+import { toAnnexB } from "../../media/annexb.ts";
+import type { KeyframeStore } from "../../state/keyframe-store.ts";
+import type { Consumer } from "../pipeline.ts";
+
+/** Publishes a camera's keyframes. */
+export class KeyframePublisher implements Consumer {
+  readonly kind = "keyframe";
+  private writing = false;
+
+  constructor(
+    private readonly store: KeyframeStore,
+    private readonly cameraId: string,
+  ) {}
+
+  offer(au: AccessUnit): void {
+    if (!au.isKeyframe || this.writing) return;
+    this.writing = true;
+    this.store
+      .put(this.cameraId, toAnnexB(au.nalus), Date.now())
+      .catch(() => {})
+      .finally(() => (this.writing = false));
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Waiting on a camera for a request job (stream start, cold snapshot): keeps the camera's
+ * pipeline job in its queue, watches the holder's state for a failure that happened
+ * after the request, and gives up at a deadline. The caller holds a lease meanwhile.
+ */
+import { CameraTimeoutError, CameraUnreachableError } from "../src/errors.ts";
+import type { NetworkClass } from "../src/pipeline/network-class.ts";
+import { NETWORK_TIMEOUTS } from "../src/pipeline/network-class.ts";
+import type { CameraStatusStore } from "../src/state/camera-status-store.ts";
+import type { CameraQueues } from "./camera-queues.ts";
+
+const POLL_MS = 20;
+const ENSURE_JOB_EVERY_MS = 500;
+
+/** What waiting needs. */
+export interface AwaitCameraDeps {
+  readonly status: CameraStatusStore;
+  readonly cameraQueues: CameraQueues;
+}
+
+/**
+ * Polls `ready` every 20 ms until it returns a value.
+ * @param requestedAt epoch ms of the request: only failures after it count
+ * @param extraMs time allowed after the connect timeout (a GOP, a first segment)
+ * @throws CameraUnreachableError (502) or CameraTimeoutError (504) as the holder reported
+ *   them, or CameraTimeoutError at the deadline
+ */
+export async function awaitCamera<T>(
+  deps: AwaitCameraDeps,
+  cameraId: string,
+  network: NetworkClass,
+  requestedAt: number,
+  extraMs: number,
+  ready: () => Promise<T | undefined>,
+): Promise<T> {
+  const deadline = requestedAt + NETWORK_TIMEOUTS[network].connectMs + extraMs;
+  let ensuredAt = 0;
+  for (;;) {
+    const value = await ready();
+    if (value !== undefined) return value;
+    const now = Date.now();
+    if (now - ensuredAt >= ENSURE_JOB_EVERY_MS) {
+      ensuredAt = now;
+      await deps.cameraQueues.wantPipeline(cameraId);
+    }
+    const st = await deps.status.read(cameraId);
+    if (st.lastError && st.lastError.at >= requestedAt && st.state === "retrying") {
+      const Cls = st.lastError.name === "CameraTimeoutError" ? CameraTimeoutError : CameraUnreachableError;
+      throw new Cls(st.lastError.message);
+    }
+    if (now > deadline) throw new CameraTimeoutError(`camera ${cameraId} gave no video within ${Math.round((deadline - requestedAt) / 1000)} s`);
+    await Bun.sleep(POLL_MS);
+  }
+}
