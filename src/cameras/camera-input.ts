@@ -7,6 +7,7 @@
 import { ValidationError } from "../errors.ts";
 import { CAMERA_ID_PATTERN, generateCameraId } from "./camera-id.ts";
 import { cameraNetworks, type CameraNetwork, type CameraPatch, type CameraRecord, type NewCamera } from "./camera.ts";
+import { checkIntSetting, MAX_VIEWERS_SETTING, SNAPSHOT_INTERVAL_SETTING } from "./camera-settings.ts";
 import { redactUrl, splitCredentials, validateSourceUrl } from "./source-url.ts";
 
 /** Longest camera name in characters (column `cameras.name`). */
@@ -14,8 +15,16 @@ export const MAX_NAME_LENGTH = 200;
 /** Longest user name or password in characters (columns `cameras.username`, `.password`). */
 export const MAX_CREDENTIAL_LENGTH = 200;
 
-const CREATE_FIELDS = new Set(["id", "name", "source_url", "username", "password", "network"]);
-const PATCH_FIELDS = new Set(["name", "source_url", "username", "password", "network"]);
+const PATCH_FIELDS = new Set([
+  "name",
+  "source_url",
+  "username",
+  "password",
+  "network",
+  "snapshot_interval_s",
+  "max_viewers",
+]);
+const CREATE_FIELDS = new Set(["id", ...PATCH_FIELDS]);
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
 /** A camera as API responses show it: never the password, only whether there is one. */
@@ -26,6 +35,10 @@ export interface PublicCamera {
   username: string | null;
   has_password: boolean;
   network: CameraNetwork;
+  /** Seconds between periodic snapshots; 0 = off. */
+  snapshot_interval_s: number;
+  /** Most WebRTC viewers at once. */
+  max_viewers: number;
   /** ISO 8601 instant in UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`. */
   created_at: string;
   updated_at: string;
@@ -103,8 +116,9 @@ function readNetwork(value: unknown): CameraNetwork {
 }
 
 /**
- * Parses a create body `{ id?, name, source_url, username?, password?, network? }`.
- * The id is generated when absent, network defaults to `local`, and credentials found in
+ * Parses a create body `{ id?, name, source_url, username?, password?, network?,
+ * snapshot_interval_s?, max_viewers? }`. The id is generated when absent, network defaults
+ * to `local`, `snapshot_interval_s` to 0 (off) and `max_viewers` to 10; credentials found in
  * `source_url` fill `username`/`password` unless those fields are given (even as null).
  * @throws ValidationError for the first bad, missing or unknown field.
  */
@@ -126,12 +140,19 @@ export function parseCameraCreate(body: unknown): NewCamera {
   const username = present(b, "username") ? readCredential("username", b.username) : (source.username ?? null);
   const password = present(b, "password") ? readCredential("password", b.password) : (source.password ?? null);
   const network = present(b, "network") ? readNetwork(b.network) : "local";
+  const snapshotIntervalS = present(b, "snapshot_interval_s")
+    ? checkIntSetting(SNAPSHOT_INTERVAL_SETTING, b.snapshot_interval_s)
+    : SNAPSHOT_INTERVAL_SETTING.default;
+  const maxViewers = present(b, "max_viewers")
+    ? checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers)
+    : MAX_VIEWERS_SETTING.default;
   rejectUnknown(b, CREATE_FIELDS);
-  return { id, name, sourceUrl: source.url, username, password, network };
+  return { id, name, sourceUrl: source.url, username, password, network, snapshotIntervalS, maxViewers };
 }
 
 /**
- * Parses a patch body with any of `name`, `source_url`, `username`, `password`, `network`.
+ * Parses a patch body with any of `name`, `source_url`, `username`, `password`, `network`,
+ * `snapshot_interval_s`, `max_viewers` (integers in range; null is refused, not a reset).
  * Absent fields stay unchanged; `null` clears a credential; credentials in a new
  * `source_url` replace the stored ones unless given explicitly. `{}` is a valid no-op.
  * @throws ValidationError for the first bad or unknown field (`id` cannot be changed).
@@ -150,6 +171,10 @@ export function parseCameraPatch(body: unknown): CameraPatch {
   if (present(b, "username")) patch.username = readCredential("username", b.username);
   if (present(b, "password")) patch.password = readCredential("password", b.password);
   if (present(b, "network")) patch.network = readNetwork(b.network);
+  if (present(b, "snapshot_interval_s")) {
+    patch.snapshotIntervalS = checkIntSetting(SNAPSHOT_INTERVAL_SETTING, b.snapshot_interval_s);
+  }
+  if (present(b, "max_viewers")) patch.maxViewers = checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers);
   rejectUnknown(b, PATCH_FIELDS);
   return patch;
 }
@@ -163,6 +188,8 @@ export function publicCamera(rec: CameraRecord): PublicCamera {
     username: rec.username,
     has_password: rec.password !== null,
     network: rec.network,
+    snapshot_interval_s: rec.snapshotIntervalS,
+    max_viewers: rec.maxViewers,
     created_at: new Date(rec.createdAt).toISOString(),
     updated_at: new Date(rec.updatedAt).toISOString(),
   };

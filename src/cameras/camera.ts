@@ -24,13 +24,20 @@ export interface CameraRecord {
   readonly password: string | null;
   /** Network class, see {@link CameraNetwork}. */
   readonly network: CameraNetwork;
+  /** Seconds between periodic snapshots, 0-86400; 0 turns polling off. */
+  readonly snapshotIntervalS: number;
+  /** Most WebRTC viewers of this camera at once, 1-1000. */
+  readonly maxViewers: number;
   /** Creation instant in epoch milliseconds. */
   readonly createdAt: number;
   /** Last change instant in epoch milliseconds. */
   readonly updatedAt: number;
 }
 
-/** What is needed to store a new camera; instants are set by the repository. */
+/**
+ * What is needed to store a new camera; instants are set by the repository, and so are
+ * absent settings (their defaults, see `camera-settings.ts`).
+ */
 export interface NewCamera {
   readonly id: string;
   readonly name: string;
@@ -39,6 +46,10 @@ export interface NewCamera {
   readonly username: string | null;
   readonly password: string | null;
   readonly network: CameraNetwork;
+  /** @defaultValue 0 (no periodic snapshots) */
+  readonly snapshotIntervalS?: number;
+  /** @defaultValue 10 */
+  readonly maxViewers?: number;
 }
 
 /**
@@ -51,4 +62,6 @@ export interface CameraPatch {
   readonly username?: string | null;
   readonly password?: string | null;
   readonly network?: CameraNetwork;
+  readonly snapshotIntervalS?: number;
+  readonly maxViewers?: number;
 }

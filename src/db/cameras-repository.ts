@@ -1,10 +1,11 @@
 /**
  * Cameras in the database. Same behaviour on SQLite and MySQL: no `returning()` (MySQL
- * ignores it), results are read back; ids compare case-sensitively; instants are epoch-ms
- * numbers. Stored source URLs never carry credentials.
+ * ignores it), results are read back; ids compare case-sensitively; instants and settings
+ * are numbers. Stored source URLs never carry credentials; stored settings are in range.
  */
 import type { Kysely, Selectable } from "kysely";
 import type { CameraPatch, CameraRecord, NewCamera } from "../cameras/camera.ts";
+import { checkIntSetting, MAX_VIEWERS_SETTING, SNAPSHOT_INTERVAL_SETTING } from "../cameras/camera-settings.ts";
 import { hasCredentials } from "../cameras/source-url.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { intColumn } from "./int-column.ts";
@@ -30,6 +31,8 @@ function toRecord(row: Selectable<CamerasTable>): CameraRecord {
     username: row.username,
     password: row.password,
     network: row.network,
+    snapshotIntervalS: intColumn(row.snapshot_interval_s, "cameras.snapshot_interval_s"),
+    maxViewers: intColumn(row.max_viewers, "cameras.max_viewers"),
     createdAt: intColumn(row.created_at, "cameras.created_at"),
     updatedAt: intColumn(row.updated_at, "cameras.updated_at"),
   };
@@ -52,11 +55,18 @@ export class CamerasRepository {
   }
 
   /**
-   * Stores a new camera with `createdAt = updatedAt = now()` and returns it as stored.
-   * @throws ConflictError when the id exists; ValidationError when `sourceUrl` has userinfo.
+   * Stores a new camera with `createdAt = updatedAt = now()`, absent settings at their
+   * defaults, and returns it as stored.
+   * @throws ConflictError when the id exists; ValidationError when `sourceUrl` has userinfo
+   *   or a setting is not an integer in its range.
    */
   async create(input: NewCamera): Promise<CameraRecord> {
     assertNoCredentials(input.sourceUrl);
+    const snapshotIntervalS = checkIntSetting(
+      SNAPSHOT_INTERVAL_SETTING,
+      input.snapshotIntervalS ?? SNAPSHOT_INTERVAL_SETTING.default,
+    );
+    const maxViewers = checkIntSetting(MAX_VIEWERS_SETTING, input.maxViewers ?? MAX_VIEWERS_SETTING.default);
     const now = this.#now();
     try {
       await this.#db
@@ -68,6 +78,8 @@ export class CamerasRepository {
           username: input.username,
           password: input.password,
           network: input.network,
+          snapshot_interval_s: snapshotIntervalS,
+          max_viewers: maxViewers,
           created_at: now,
           updated_at: now,
         })
@@ -95,10 +107,13 @@ export class CamerasRepository {
   /**
    * Applies `patch` (absent fields unchanged, null clears a credential), sets
    * `updatedAt = now()` and returns the camera as stored.
-   * @throws NotFoundError; ValidationError when `patch.sourceUrl` has userinfo.
+   * @throws NotFoundError; ValidationError when `patch.sourceUrl` has userinfo or a setting
+   *   is not an integer in its range.
    */
   async update(id: string, patch: CameraPatch): Promise<CameraRecord> {
     if (patch.sourceUrl !== undefined) assertNoCredentials(patch.sourceUrl);
+    if (patch.snapshotIntervalS !== undefined) checkIntSetting(SNAPSHOT_INTERVAL_SETTING, patch.snapshotIntervalS);
+    if (patch.maxViewers !== undefined) checkIntSetting(MAX_VIEWERS_SETTING, patch.maxViewers);
     const result = await this.#db
       .updateTable("cameras")
       .set({
@@ -107,6 +122,8 @@ export class CamerasRepository {
         username: patch.username,
         password: patch.password,
         network: patch.network,
+        snapshot_interval_s: patch.snapshotIntervalS,
+        max_viewers: patch.maxViewers,
         updated_at: this.#now(),
       })
       .where("id", "=", id)

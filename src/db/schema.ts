@@ -20,6 +20,10 @@ export interface CamerasTable {
   password: string | null;
   /** varchar(8) not null default 'local'. */
   network: CameraNetwork;
+  /** integer not null default 0 (migration 0003): seconds between periodic snapshots, 0 = off. */
+  snapshot_interval_s: number;
+  /** integer not null default 10 (migration 0004): most WebRTC viewers at once. */
+  max_viewers: number;
   /** bigint not null, epoch ms. */
   created_at: number;
   /** bigint not null, epoch ms. */

@@ -29,6 +29,7 @@ export function cameraRoutes(deps: ApiDeps) {
     .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.get(params.id)))
     .post("/cameras", async ({ body, set }) => {
       const rec = await deps.cameras.create(parseCameraCreate(body));
+      await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
       deps.log.info({ camera: rec.id }, "camera created");
       set.status = 201;
@@ -36,13 +37,16 @@ export function cameraRoutes(deps: ApiDeps) {
     })
     .patch("/cameras/:id", async ({ params, body }) => {
       const rec = await deps.cameras.update(params.id, parseCameraPatch(body));
+      await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
       return cameraView(deps, rec);
     })
     .delete("/cameras/:id", async ({ params, set }) => {
       await deps.cameras.delete(params.id);
       for (const s of await deps.sessions.list()) if (s.cameraId === params.id) await deps.sessions.end(s);
+      await deps.snapshotRequests.schedulePolling(params.id, 0);
       await stopCameraNow(deps.redis, deps.keys, deps.leases, params.id);
+      await deps.snapshots.remove(params.id);
       await announceCameraChange(deps.redis, deps.keys, params.id);
       deps.log.info({ camera: params.id }, "camera deleted");
       set.status = 204;

@@ -6,11 +6,15 @@ import type { Migration } from "kysely/migration";
 import type { SqlDialectName } from "../database.ts";
 import { camerasMigration } from "./0001-cameras.ts";
 import { auditLogMigration } from "./0002-audit-log.ts";
+import { snapshotIntervalMigration } from "./0003-snapshot-interval.ts";
+import { maxViewersMigration } from "./0004-max-viewers.ts";
 
 /** The migrations of camserver's schema for one dialect, keyed by name. */
 export function schemaMigrations(dialect: SqlDialectName): Record<string, Migration> {
   return {
     "0001_cameras": camerasMigration(dialect),
     "0002_audit_log": auditLogMigration(dialect),
+    "0003_snapshot_interval": snapshotIntervalMigration(),
+    "0004_max_viewers": maxViewersMigration(),
   };
 }

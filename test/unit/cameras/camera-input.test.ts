@@ -15,8 +15,42 @@ function rejection(fn: () => unknown): ValidationError {
 }
 
 const base = { id: "front", name: "Front door", source_url: "rtsp://10.0.0.5:554/stream1" };
+/** The settings a create body without them gets; expected results below leave them out. */
+const defaults = { snapshotIntervalS: 0, maxViewers: 10 } as const;
+
+/** Setting values both parsers refuse, with the reason; `undefined` would mean "absent". */
+const badSettings: [field: string, value: unknown, reason: string][] = [
+  ["snapshot_interval_s", "60", "must be an integer 0-86400"],
+  ["snapshot_interval_s", null, "must be an integer 0-86400"],
+  ["snapshot_interval_s", true, "must be an integer 0-86400"],
+  ["snapshot_interval_s", [60], "must be an integer 0-86400"],
+  ["snapshot_interval_s", { s: 60 }, "must be an integer 0-86400"],
+  ["snapshot_interval_s", -1, "must be an integer 0-86400"],
+  ["snapshot_interval_s", 86_401, "must be an integer 0-86400"],
+  ["snapshot_interval_s", 1e21, "must be an integer 0-86400"],
+  ["snapshot_interval_s", 0.5, "must be an integer 0-86400"],
+  ["snapshot_interval_s", 59.999, "must be an integer 0-86400"],
+  ["snapshot_interval_s", Number.NaN, "must be an integer 0-86400"],
+  ["snapshot_interval_s", Number.POSITIVE_INFINITY, "must be an integer 0-86400"],
+  ["max_viewers", "10", "must be an integer 1-1000"],
+  ["max_viewers", null, "must be an integer 1-1000"],
+  ["max_viewers", false, "must be an integer 1-1000"],
+  ["max_viewers", 10n, "must be an integer 1-1000"],
+  ["max_viewers", 0, "must be an integer 1-1000"],
+  ["max_viewers", -10, "must be an integer 1-1000"],
+  ["max_viewers", 1001, "must be an integer 1-1000"],
+  ["max_viewers", 2.5, "must be an integer 1-1000"],
+];
 
 describe("parseCameraCreate", () => {
+  const minimal: NewCamera = {
+    id: "front",
+    name: "Front door",
+    sourceUrl: "rtsp://10.0.0.5:554/stream1",
+    username: null,
+    password: null,
+    network: "local",
+  };
   const cases: [title: string, body: Record<string, unknown>, expected: NewCamera][] = [
     [
       "fills defaults for a minimal body",
@@ -48,10 +82,25 @@ describe("parseCameraCreate", () => {
       { ...base, source_url: "shm://cam0", username: "" },
       { id: "front", name: "Front door", sourceUrl: "shm://cam0", username: null, password: null, network: "local" },
     ],
+    [
+      "takes both settings at their lower bounds",
+      { ...base, snapshot_interval_s: 0, max_viewers: 1 },
+      { ...minimal, snapshotIntervalS: 0, maxViewers: 1 },
+    ],
+    [
+      "takes both settings at their upper bounds",
+      { ...base, snapshot_interval_s: 86_400, max_viewers: 1000 },
+      { ...minimal, snapshotIntervalS: 86_400, maxViewers: 1000 },
+    ],
+    [
+      "takes one setting and defaults the other; undefined counts as absent",
+      { ...base, snapshot_interval_s: 30, max_viewers: undefined },
+      { ...minimal, snapshotIntervalS: 30 },
+    ],
   ];
   for (const [title, body, expected] of cases) {
     it(title, () => {
-      expect(parseCameraCreate(body)).toEqual(expected);
+      expect(parseCameraCreate(body)).toEqual({ ...defaults, ...expected });
     });
   }
 
@@ -87,12 +136,24 @@ describe("parseCameraCreate", () => {
     // the first bad field is reported, in declaration order
     [{ id: "bad id", name: "", source_url: "ftp://x" }, "id", "must be 1-64 characters"],
     [{ ...base, name: "", network: "x" }, "name", "must not be empty"],
+    [{ ...base, network: "x", snapshot_interval_s: -1 }, "network", "must be one of"],
+    [{ ...base, snapshot_interval_s: -1, max_viewers: 0 }, "snapshot_interval_s", "must be an integer 0-86400"],
+    [{ ...base, max_viewers: 0, maxViewers: 5 }, "max_viewers", "must be an integer 1-1000"],
+    [{ ...base, maxViewers: 5 }, "maxViewers", "unknown field"],
   ];
   for (const [body, field, reason] of refused) {
     it(`refuses ${JSON.stringify(body)?.slice(0, 60)} on ${field}`, () => {
       const err = rejection(() => parseCameraCreate(body));
       expect(err.field).toBe(field);
       expect(err.message).toContain(reason);
+    });
+  }
+
+  for (const [field, value, reason] of badSettings) {
+    it(`refuses ${field} ${Bun.inspect(value, { compact: true })}`, () => {
+      const err = rejection(() => parseCameraCreate({ ...base, [field]: value }));
+      expect(err.field).toBe(field);
+      expect(err.message).toBe(`${field}: ${reason}`);
     });
   }
 
@@ -120,6 +181,14 @@ describe("parseCameraPatch", () => {
       { sourceUrl: "rtsp://h2/s", username: "u", password: "explicit" },
     ],
     ["takes the network", { network: "vpn" }, { network: "vpn" }],
+    ["turns snapshot polling off with 0", { snapshot_interval_s: 0 }, { snapshotIntervalS: 0 }],
+    ["takes max_viewers alone", { max_viewers: 1 }, { maxViewers: 1 }],
+    [
+      "takes both settings at their upper bounds",
+      { snapshot_interval_s: 86_400, max_viewers: 1000 },
+      { snapshotIntervalS: 86_400, maxViewers: 1000 },
+    ],
+    ["treats undefined settings as absent", { snapshot_interval_s: undefined, max_viewers: undefined }, {}],
   ];
   for (const [title, body, expected] of cases) {
     it(title, () => {
@@ -134,12 +203,22 @@ describe("parseCameraPatch", () => {
     [{ source_url: "shm://.." }, "source_url", "only dots"],
     [{ network: null }, "network", "must be one of"],
     [{ has_password: true }, "has_password", "unknown field"],
+    [{ snapshotIntervalS: 60 }, "snapshotIntervalS", "unknown field"],
+    [{ snapshot_interval_s: 1.5, max_viewers: 0 }, "snapshot_interval_s", "must be an integer 0-86400"],
   ];
   for (const [body, field, reason] of refused) {
     it(`refuses ${JSON.stringify(body)} on ${field}`, () => {
       const err = rejection(() => parseCameraPatch(body));
       expect(err.field).toBe(field);
       expect(err.message).toContain(reason);
+    });
+  }
+
+  for (const [field, value, reason] of badSettings) {
+    it(`refuses ${field} ${Bun.inspect(value, { compact: true })}`, () => {
+      const err = rejection(() => parseCameraPatch({ [field]: value }));
+      expect(err.field).toBe(field);
+      expect(err.message).toBe(`${field}: ${reason}`);
     });
   }
 });
@@ -152,6 +231,8 @@ describe("publicCamera", () => {
     username: "admin",
     password: "hunter2",
     network: "vpn",
+    snapshotIntervalS: 300,
+    maxViewers: 4,
     createdAt: 1_714_564_800_123,
     updatedAt: 1_714_564_801_000,
   };
@@ -164,10 +245,19 @@ describe("publicCamera", () => {
       username: "admin",
       has_password: true,
       network: "vpn",
+      snapshot_interval_s: 300,
+      max_viewers: 4,
       created_at: "2024-05-01T12:00:00.123Z",
       updated_at: "2024-05-01T12:00:01.000Z",
     });
     expect(JSON.stringify(publicCamera(rec))).not.toContain("hunter2");
+  });
+
+  it("shows the settings as given, including 0 for snapshot polling off", () => {
+    expect(publicCamera({ ...rec, snapshotIntervalS: 0, maxViewers: 1000 })).toMatchObject({
+      snapshot_interval_s: 0,
+      max_viewers: 1000,
+    });
   });
 
   it("says has_password false when there is none, true for an empty one", () => {

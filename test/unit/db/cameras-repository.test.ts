@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
 import { sql, type Kysely } from "kysely";
-import type { CameraRecord, NewCamera } from "../../../src/cameras/camera.ts";
+import { Migrator } from "kysely/migration";
+import type { CameraPatch, CameraRecord, NewCamera } from "../../../src/cameras/camera.ts";
 import { publicCamera } from "../../../src/cameras/camera-input.ts";
 import { CamerasRepository } from "../../../src/db/cameras-repository.ts";
 import type { Database } from "../../../src/db/database.ts";
@@ -12,6 +13,8 @@ import { ConflictError, NotFoundError, ValidationError } from "../../../src/erro
 import { describeEachDialect } from "./dialects.ts";
 
 const T0 = 1_714_564_800_123; // 2024-05-01T12:00:00.123Z: the milliseconds must survive
+/** What a camera created without settings gets. */
+const DEFAULT_SETTINGS = { snapshotIntervalS: 0, maxViewers: 10 } as const;
 
 function camera(id: string, over: Partial<NewCamera> = {}): NewCamera {
   return {
@@ -53,6 +56,8 @@ describeEachDialect("CamerasRepository", (ctx) => {
       username: "admin",
       password: "s3cret",
       network: "vpn",
+      snapshotIntervalS: 0,
+      maxViewers: 10,
       createdAt: T0,
       updatedAt: T0,
     };
@@ -119,7 +124,14 @@ describeEachDialect("CamerasRepository", (ctx) => {
     await repo.create(camera("cam"));
     clock = T0 + 1_001;
     const updated = await repo.update("cam", { name: "Renamed", network: "vpn" });
-    expect(updated).toEqual({ ...camera("cam"), name: "Renamed", network: "vpn", createdAt: T0, updatedAt: T0 + 1_001 });
+    expect(updated).toEqual({
+      ...camera("cam"),
+      ...DEFAULT_SETTINGS,
+      name: "Renamed",
+      network: "vpn",
+      createdAt: T0,
+      updatedAt: T0 + 1_001,
+    });
     expect(await repo.get("cam")).toEqual(updated);
   });
 
@@ -133,7 +145,51 @@ describeEachDialect("CamerasRepository", (ctx) => {
 
   it("accepts an update that changes nothing but the clock, even in the same millisecond", async () => {
     await repo.create(camera("cam"));
-    expect(await repo.update("cam", {})).toEqual({ ...camera("cam"), createdAt: T0, updatedAt: T0 });
+    expect(await repo.update("cam", {})).toEqual({ ...camera("cam"), ...DEFAULT_SETTINGS, createdAt: T0, updatedAt: T0 });
+  });
+
+  it("stores settings at their bounds and reads them back as numbers", async () => {
+    const cases = [["low", 0, 1], ["high", 86_400, 1000], ["mid", 30, 4]] as const;
+    for (const [id, snapshotIntervalS, maxViewers] of cases) {
+      const created = await repo.create(camera(id, { snapshotIntervalS, maxViewers }));
+      expect(created).toMatchObject({ snapshotIntervalS, maxViewers });
+      const got = await repo.get(id);
+      expect(got).toEqual(created);
+      expect(typeof got.snapshotIntervalS).toBe("number");
+      expect(typeof got.maxViewers).toBe("number");
+    }
+    expect((await repo.list()).map((c) => [c.snapshotIntervalS, c.maxViewers])).toEqual([[86_400, 1000], [0, 1], [30, 4]]);
+  });
+
+  it("updates each setting alone and keeps both when a patch leaves them out", async () => {
+    await repo.create(camera("cam", { snapshotIntervalS: 60, maxViewers: 3 }));
+    expect(await repo.update("cam", { maxViewers: 1000 })).toMatchObject({ snapshotIntervalS: 60, maxViewers: 1000 });
+    expect(await repo.update("cam", { snapshotIntervalS: 0 })).toMatchObject({ snapshotIntervalS: 0, maxViewers: 1000 });
+    expect(await repo.update("cam", { name: "Renamed" })).toMatchObject({ snapshotIntervalS: 0, maxViewers: 1000 });
+    expect(await repo.get("cam")).toMatchObject({ name: "Renamed", snapshotIntervalS: 0, maxViewers: 1000 });
+  });
+
+  it("refuses settings that are not integers in range, on create and update, and stores nothing", async () => {
+    const bad: [change: CameraPatch, field: string][] = [
+      [{ snapshotIntervalS: -1 }, "snapshot_interval_s"],
+      [{ snapshotIntervalS: 86_401 }, "snapshot_interval_s"],
+      [{ snapshotIntervalS: 1.5 }, "snapshot_interval_s"],
+      [{ snapshotIntervalS: Number.NaN }, "snapshot_interval_s"],
+      [{ maxViewers: 0 }, "max_viewers"],
+      [{ maxViewers: 1001 }, "max_viewers"],
+      [{ maxViewers: 2.5 }, "max_viewers"],
+    ];
+    await repo.create(camera("kept", { snapshotIntervalS: 5, maxViewers: 2 }));
+    clock = T0 + 1;
+    for (const [change, field] of bad) {
+      for (const attempt of [() => repo.create(camera("new", change)), () => repo.update("kept", change)]) {
+        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as ValidationError).field).toBe(field);
+      }
+    }
+    expect((await repo.list()).map((c) => c.id)).toEqual(["kept"]);
+    expect(await repo.get("kept")).toMatchObject({ snapshotIntervalS: 5, maxViewers: 2, updatedAt: T0 });
   });
 
   it("deletes a camera", async () => {
@@ -157,6 +213,7 @@ describeEachDialect("CamerasRepository", (ctx) => {
     const shown = publicCamera(rec);
     expect(shown.has_password).toBe(true);
     expect(shown.created_at).toBe("2024-05-01T12:00:00.123Z");
+    expect(shown).toMatchObject({ snapshot_interval_s: 0, max_viewers: 10 });
     expect(JSON.stringify(shown)).not.toContain("hunter2");
     expect(Object.keys(shown)).not.toContain("password");
   });
@@ -177,6 +234,37 @@ describeEachDialect("CamerasRepository", (ctx) => {
       expect((await new CamerasRepository(again.db).get("kept")).createdAt).toBe(T0);
     } finally {
       await again.close();
+    }
+  });
+
+  it("gives cameras stored before 0003 and 0004 the default settings; both migrate down and up", async () => {
+    const migrations = schemaMigrations(ctx.dialect);
+    try {
+      const migrator = new Migrator({ db: database.db, provider: { getMigrations: async () => migrations } });
+      const down = await migrator.migrateTo("0002_audit_log");
+      expect(down.error).toBeUndefined();
+      expect(down.results?.map((r) => `${r.direction} ${r.migrationName} ${r.status}`)).toEqual([
+        "Down 0004_max_viewers Success",
+        "Down 0003_snapshot_interval Success",
+      ]);
+      await sql`insert into cameras (id, name, source_url, network, created_at, updated_at)
+        values (${"old"}, ${"Old"}, ${"rtsp://h/s"}, ${"vpn"}, ${T0}, ${T0})`.execute(database.db);
+      expect(await migrateToLatest(database.db, migrations)).toEqual(["0003_snapshot_interval", "0004_max_viewers"]);
+      const expected: CameraRecord = {
+        id: "old",
+        name: "Old",
+        sourceUrl: "rtsp://h/s",
+        username: null,
+        password: null,
+        network: "vpn",
+        snapshotIntervalS: 0,
+        maxViewers: 10,
+        createdAt: T0,
+        updatedAt: T0,
+      };
+      expect(await repo.get("old")).toEqual(expected);
+    } finally {
+      await migrateToLatest(database.db, migrations); // leave the schema current for later tests
     }
   });
 
