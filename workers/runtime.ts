@@ -25,6 +25,12 @@ import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
 import { streamStartProcessor } from "./stream-start-processor.ts";
 
+/**
+ * Lock timing of request jobs: a request whose worker died is retried by another worker
+ * within about 12 s, inside the API's wait (STACK-NOTES: the default took 52 s).
+ */
+const REQUEST_WORKER_TIMING = { lockDuration: 8000, stalledInterval: 4000 } as const;
+
 /** What a worker runtime needs; the entry point builds these. */
 export interface WorkerRuntimeOptions {
   readonly config: Config;
@@ -69,6 +75,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     connection: requestConn,
     prefix: config.redisPrefix,
     concurrency: 50,
+    ...REQUEST_WORKER_TIMING,
   });
   requests.on("error", (err) => log.warn({ err: err.message }, "request worker error"));
   const snapshotConn = redis.duplicate();
@@ -76,6 +83,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     connection: snapshotConn,
     prefix: config.redisPrefix,
     concurrency: 50,
+    ...REQUEST_WORKER_TIMING,
   });
   snapshotWorker.on("error", (err) => log.warn({ err: err.message }, "snapshot worker error"));
 
