@@ -2,25 +2,19 @@
  * H.264 RTP packetizer, packetization-mode 1 (RFC 6184 §6.3, non-interleaved): consecutive
  * SPS and PPS aggregated into one STAP-A (§5.7.1), other NAL units as single NAL unit packets
  * (§5.6) or, when larger than the MTU, as FU-A fragments (§5.8). Access unit delimiters are
- * dropped (§5.3 lets a sender drop them; the marker bit carries the AU boundary).
+ * dropped: the marker bit and the timestamp already delimit access units (§5.1).
  *
- * camserver packetizes once per camera and hands the same packets to every viewer; only SRTP
- * and, if needed, {@link rewriteRtpHeader} happen per viewer. So a returned packet is
- * immutable: nobody may write to it. Each packet is its own buffer (one allocation per packet).
+ * camserver packetizes once per camera and hands the same packets to every viewer; only SRTP and,
+ * if needed, {@link rewriteRtpHeader} happen per viewer. So a returned packet is immutable: nobody
+ * may write to it. Each packet is its own buffer (one allocation per packet).
  */
 
 import type { AccessUnit } from "../access-unit.ts";
 import { InvalidFieldError } from "../errors.ts";
 import { NalType } from "../nal.ts";
-import {
-  FU_A_HEADER_BYTES, FU_END, FU_START, H264PayloadType, STAP_A_HEADER_BYTES, STAP_A_SIZE_BYTES, isSingleNalType, rtpTimestamp,
-} from "./h264-rtp.ts";
-import { RTP_HEADER_BYTES, checkUint, writeRtpHeader } from "./rtp-header.ts";
-
-/** Largest RTP payload over IPv4/UDP: 65535 - 20 (IP) - 8 (UDP) - 12 (RTP header). */
-export const MAX_RTP_PAYLOAD_BYTES = 65_495;
-/** Smallest MTU that still carries one byte per FU-A fragment (§5.8). */
-export const MIN_RTP_PAYLOAD_BYTES = FU_A_HEADER_BYTES + 1;
+import { FU_A_HEADER_BYTES, FU_END, FU_START, H264PayloadType, STAP_A_HEADER_BYTES, STAP_A_SIZE_BYTES } from "./h264-rtp.ts";
+import { isParameterSet, isSingleNalType, rtpTimestamp } from "./h264-rtp.ts";
+import { MAX_RTP_PAYLOAD_BYTES, RTP_HEADER_BYTES, checkUint, writeRtpHeader } from "./rtp-header.ts";
 
 /** Options of {@link H264Packetizer}. */
 export interface H264PacketizerOptions {
@@ -57,23 +51,24 @@ export interface H264PacketizerOptions {
  * on across calls, wrapping after 65535. Not reentrant; one per camera.
  */
 export class H264Packetizer {
-  private readonly payloadType: number;
-  private readonly ssrc: number;
   private readonly mtu: number;
   private readonly timestampOffset: number;
   private seq: number;
+  /** The header every packet starts from: PT and SSRC fixed, the AU's timestamp set per call. */
+  private readonly header = new Uint8Array(RTP_HEADER_BYTES);
+  private readonly view = new DataView(this.header.buffer);
 
   /** @throws InvalidFieldError for an option out of its range */
   constructor(options: H264PacketizerOptions = {}) {
     const o = "H264PacketizerOptions";
-    this.payloadType = checkUint(o, "payloadType", options.payloadType ?? 96, 0x7f);
-    this.ssrc = checkUint(o, "ssrc", options.ssrc ?? 0, 0xffffffff);
+    const payloadType = checkUint(o, "payloadType", options.payloadType ?? 96, 0x7f);
+    const ssrc = checkUint(o, "ssrc", options.ssrc ?? 0, 0xffffffff);
+    writeRtpHeader(this.header, { marker: false, payloadType, sequenceNumber: 0, timestamp: 0, ssrc });
     this.mtu = checkUint(o, "mtu", options.mtu ?? 1200, MAX_RTP_PAYLOAD_BYTES);
-    if (this.mtu < MIN_RTP_PAYLOAD_BYTES) throw new InvalidFieldError(o, "mtu", this.mtu);
+    if (this.mtu <= FU_A_HEADER_BYTES) throw new InvalidFieldError(o, "mtu", this.mtu); // FU-A needs 1 byte of room
     this.seq = checkUint(o, "initialSequenceNumber", options.initialSequenceNumber ?? 0, 0xffff);
-    const offset = options.timestampOffset ?? 0;
-    if (!Number.isSafeInteger(offset)) throw new InvalidFieldError(o, "timestampOffset", offset);
-    this.timestampOffset = offset;
+    this.timestampOffset = options.timestampOffset ?? 0;
+    if (!Number.isSafeInteger(this.timestampOffset)) throw new InvalidFieldError(o, "timestampOffset", this.timestampOffset);
   }
 
   /** Sequence number the next packet will carry, 0..65535. */
@@ -87,15 +82,13 @@ export class H264Packetizer {
    * @returns whole RTP packets (12-byte header + payload of at most `mtu` bytes) in send order,
    *   all with timestamp (pts + timestampOffset) mod 2^32, the marker bit on the last one only;
    *   [] when nothing is left to send (and then no sequence number is used). Immutable once returned.
-   * @throws InvalidFieldError for a NAL unit of type 0 or 24..31 (not sendable, §5.6), or a pts
-   *   that is not a safe integer
+   * @throws InvalidFieldError for a NAL unit of type 0 or 24..31 (not sendable, §5.6) or an unsafe pts
    */
   packetize(au: AccessUnit): Uint8Array[] {
-    const ts = rtpTimestamp(au.pts, this.timestampOffset);
+    this.view.setUint32(4, rtpTimestamp(au.pts, this.timestampOffset));
     const nalus = au.nalus.filter((n) => n.length > 0 && (n[0]! & 0x1f) !== NalType.AUD);
-    for (const n of nalus) {
-      if (!isSingleNalType(n[0]! & 0x1f)) throw new InvalidFieldError("NAL unit header", "nal_unit_type", n[0]! & 0x1f);
-    }
+    const bad = nalus.find((n) => !isSingleNalType(n[0]! & 0x1f));
+    if (bad) throw new InvalidFieldError("NAL unit header", "nal_unit_type", bad[0]! & 0x1f);
     const out: Uint8Array[] = [];
     for (let i = 0; i < nalus.length; ) {
       let j = i;
@@ -103,34 +96,31 @@ export class H264Packetizer {
       while (j < nalus.length && isParameterSet(nalus[j]!) && size + STAP_A_SIZE_BYTES + nalus[j]!.length <= this.mtu) {
         size += STAP_A_SIZE_BYTES + nalus[j++]!.length;
       }
-      if (j - i >= 2) {
-        out.push(this.stapA(nalus.slice(i, j), size, ts));
-        i = j;
-        continue;
-      }
-      const nalu = nalus[i++]!;
-      if (nalu.length <= this.mtu) this.packet(out, ts, nalu.length).set(nalu, RTP_HEADER_BYTES);
-      else this.fuA(out, ts, nalu);
+      const nalu = nalus[i]!;
+      if (j - i >= 2) this.stapA(out, nalus.slice(i, j), size);
+      else if (nalu.length <= this.mtu) this.packet(out, nalu.length).set(nalu, RTP_HEADER_BYTES);
+      else this.fuA(out, nalu);
+      i = Math.max(j, i + 1); // past the STAP-A, or past the one NAL unit sent
     }
-    const last = out[out.length - 1];
-    if (last) last[1]! |= 0x80;
+    if (out.length > 0) out[out.length - 1]![1]! |= 0x80; // marker bit on the last packet (§5.1)
     return out;
   }
 
   /** A new packet with its header written and room for `payloadBytes`, appended to `out`. */
-  private packet(out: Uint8Array[], timestamp: number, payloadBytes: number): Uint8Array {
+  private packet(out: Uint8Array[], payloadBytes: number): Uint8Array {
     const p = new Uint8Array(RTP_HEADER_BYTES + payloadBytes);
-    writeRtpHeader(p, { marker: false, payloadType: this.payloadType, sequenceNumber: this.seq, timestamp, ssrc: this.ssrc });
+    p.set(this.header);
+    p[2] = this.seq >>> 8;
+    p[3] = this.seq & 0xff;
     this.seq = (this.seq + 1) & 0xffff;
     out.push(p);
     return p;
   }
 
   /** §5.7.1: F is the OR and NRI the maximum of the aggregated NAL units' (§5.7, §5.3). */
-  private stapA(nalus: Uint8Array[], size: number, ts: number): Uint8Array {
-    const p = this.packet([], ts, size);
-    let f = 0;
-    let nri = 0;
+  private stapA(out: Uint8Array[], nalus: Uint8Array[], size: number): void {
+    const p = this.packet(out, size);
+    let f = 0, nri = 0;
     let o = RTP_HEADER_BYTES + STAP_A_HEADER_BYTES;
     for (const n of nalus) {
       f |= n[0]! & 0x80;
@@ -141,25 +131,19 @@ export class H264Packetizer {
       o += STAP_A_SIZE_BYTES + n.length;
     }
     p[RTP_HEADER_BYTES] = f | nri | H264PayloadType.STAP_A;
-    return p;
   }
 
   /** §5.8: the NAL header byte becomes FU indicator (F, NRI, 28) and FU header (S, E, type). */
-  private fuA(out: Uint8Array[], ts: number, nalu: Uint8Array): void {
+  private fuA(out: Uint8Array[], nalu: Uint8Array): void {
     const indicator = (nalu[0]! & 0xe0) | H264PayloadType.FU_A;
     const type = nalu[0]! & 0x1f;
     const chunk = this.mtu - FU_A_HEADER_BYTES;
     for (let o = 1; o < nalu.length; o += chunk) {
       const end = Math.min(o + chunk, nalu.length);
-      const p = this.packet(out, ts, FU_A_HEADER_BYTES + end - o);
+      const p = this.packet(out, FU_A_HEADER_BYTES + end - o);
       p[RTP_HEADER_BYTES] = indicator;
       p[RTP_HEADER_BYTES + 1] = (o === 1 ? FU_START : 0) | (end === nalu.length ? FU_END : 0) | type;
       p.set(nalu.subarray(o, end), RTP_HEADER_BYTES + FU_A_HEADER_BYTES);
     }
   }
-}
-
-function isParameterSet(nalu: Uint8Array): boolean {
-  const t = nalu[0]! & 0x1f;
-  return t === NalType.SPS || t === NalType.PPS;
 }

@@ -4,6 +4,7 @@
  */
 
 import { InvalidFieldError } from "../errors.ts";
+import { NalType } from "../nal.ts";
 
 /** First-byte type values of an H.264 RTP payload (RFC 6184 §5.2 Table 1). */
 export const H264PayloadType = {
@@ -19,8 +20,9 @@ export const STAP_A_HEADER_BYTES = 1;
 export const STAP_A_SIZE_BYTES = 2;
 /** Bytes of FU indicator plus FU header in front of each fragment of an FU-A (§5.8). */
 export const FU_A_HEADER_BYTES = 2;
-/** FU header bits (§5.8): S = start, E = end of the fragmented NAL unit. */
+/** S bit of the FU header (§5.8): the first fragment of a NAL unit. */
 export const FU_START = 0x80;
+/** E bit of the FU header (§5.8): the last fragment of a NAL unit. */
 export const FU_END = 0x40;
 
 /**
@@ -29,6 +31,12 @@ export const FU_END = 0x40;
  */
 export function isSingleNalType(type: number): boolean {
   return type >= 1 && type <= 23;
+}
+
+/** Whether a NAL unit is an SPS or PPS (types 7, 8), which go into a STAP-A when two or more fit. */
+export function isParameterSet(nalu: Uint8Array): boolean {
+  const t = nalu[0]! & 0x1f;
+  return t === NalType.SPS || t === NalType.PPS;
 }
 
 /**

@@ -15,6 +15,8 @@ import { InvalidFieldError, TruncatedError } from "../errors.ts";
 
 /** Bytes of the fixed RTP header without CSRC entries (RFC 3550 §5.1). */
 export const RTP_HEADER_BYTES = 12;
+/** Largest RTP payload over IPv4/UDP, in bytes: 65535 - 20 (IP) - 8 (UDP) - 12 (RTP header). */
+export const MAX_RTP_PAYLOAD_BYTES = 65_495;
 
 /** The fields of the fixed header camserver sets (RFC 3550 §5.1). */
 export interface RtpHeader {
