@@ -45,7 +45,8 @@ export function sourceArgs(spec: SourceSpec): string[] {
       ...head,
       "-rtsp_transport", "tcp",
       "-timeout", String(spec.timeouts.readMs * 1000),
-      "-fflags", "nobuffer",
+      // No `-fflags nobuffer`: with probing it drops the packets read meanwhile, often the first
+      // keyframe, which delays the first HLS segment by a GOP (measured: 2.10 s vs 1.10 s).
       // A re-encode needs the decoder fully set up: always probe then.
       ...(spec.probe === "fast" && !spec.transcode ? ["-analyzeduration", "0", "-probesize", "32"] : ["-analyzeduration", "2000000"]),
       "-i", spec.inputUrl,

@@ -1,0 +1,498 @@
+/**
+ * Snapshot benchmark (not a bun test): `bun test/bench/snapshots.ts [--runs N] [--live M] [--concurrent C]`.
+ *
+ * One real test-bed RTSP camera (720p30, 1 s GOP, digest auth) and one camserver `start`
+ * (API + worker, external Redis, PIPELINE_GRACE_MS=300):
+ *
+ * 1. Live camera: an HLS stream is started first (it keeps the camera's pipeline live, so
+ *    snapshots decode the holder's cached keyframe from Redis), then `--live` (default 50)
+ *    sequential `GET /v1/cameras/:id/snapshot` (request -> whole JPEG body): p50, p95, min,
+ *    max; then `--concurrent` (default 20) requests at once: wall time and p50. Three
+ *    unrecorded requests warm up first. Then, without load, where the time goes: the BullMQ
+ *    job records of the sequential requests (added -> processedOn -> finishedOn, ms
+ *    resolution), a Redis read of the keyframe, camserver's own decoder
+ *    (`decodeKeyframeToJpeg`) on that keyframe, and a no-op BullMQ job round trip in this
+ *    process.
+ * 2. Cold camera: camserver `GET snapshot` with the camera idle before each run (state `idle`
+ *    and no ffmpeg of the camera's port) vs raw `ffmpeg -nostdin -loglevel error
+ *    -rtsp_transport tcp -i URL -frames:v 1 -f image2 -y out.jpg` (spawn -> exit), interleaved,
+ *    `--runs` each (default 7) after one unrecorded pair. Before each run: the camera idle,
+ *    1.5 s untouched (the camera tears its shared pipeline down, as in measure-baselines),
+ *    plus a random 0-1 s so every run joins the 1 s GOP at a random phase. As in
+ *    hls-startup.ts, each run's key-frame wait (from the camera's `new pipeline, clip position`
+ *    log line) is also subtracted for a phase-free comparison.
+ *
+ * Prints a table and a final JSON line. Everything it starts is stopped in `finally` (and on
+ * SIGINT/SIGTERM), then `ps` is checked for anything left of it.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import Redis from "ioredis";
+import { Queue, QueueEvents, Worker } from "bullmq";
+import type { Subprocess } from "bun";
+import { stopAll } from "../support/background.ts";
+import { TEST_REDIS_URL, TEST_TOKEN, ffmpegPids, startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
+import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { openRedis } from "../../queues/connection.ts";
+import { decodeKeyframeToJpeg } from "../../src/pipeline/snapshot/jpeg-decoder.ts";
+
+// ---------------------------------------------------------------- options
+
+function intArg(name: string, def: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return def;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number >= 1`);
+  return n;
+}
+const RUNS = intArg("--runs", 7);
+const LIVE = intArg("--live", 50);
+const CONCURRENT = intArg("--concurrent", 20);
+const CAMERA_ID = "benchcam";
+/** Camera left alone before a cold run so it tears its shared pipeline down (measure-baselines: 1.5 s). */
+const CAMERA_SETTLE_MS = 1500;
+const GRACE_MS = 300;
+/** Pieces measured by hand in the breakdown, each this many times. */
+const PIECES = 20;
+
+// ---------------------------------------------------------------- helpers
+
+const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
+const now = () => performance.now();
+
+/** Linear-interpolated percentile (numpy's default), p in 0..100. */
+function pct(xs: number[], p: number): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const k = ((s.length - 1) * p) / 100;
+  const lo = Math.floor(k);
+  const hi = Math.ceil(k);
+  return s[lo]! + (s[hi]! - s[lo]!) * (k - lo);
+}
+const r1 = (x: number) => Number(x.toFixed(1));
+const r3 = (x: number) => Number(x.toFixed(3));
+
+interface Dist {
+  n: number;
+  p50: number;
+  p95: number;
+  min: number;
+  max: number;
+}
+function dist(xs: number[]): Dist {
+  return { n: xs.length, p50: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), min: r1(Math.min(...xs)), max: r1(Math.max(...xs)) };
+}
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+function stats(xs: number[]): Stats {
+  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [] };
+  return { median: r3(pct(xs, 50)), min: r3(Math.min(...xs)), max: r3(Math.max(...xs)), runs: xs.map(r3) };
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<number> {
+  const t0 = now();
+  for (;;) {
+    if (await check()) return now() - t0;
+    if (now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await Bun.sleep(everyMs);
+  }
+}
+
+const isJpeg = (b: Uint8Array) => b.byteLength > 2 && b[0] === 0xff && b[1] === 0xd8;
+
+/** Raw ffmpeg processes this bench started, for the cleanup. */
+const rawProcs = new Set<Subprocess>();
+/** Temporary directories this bench made. */
+const dirs: string[] = [];
+/** Redis prefixes this bench used (keys deleted at the end). */
+const prefixes: string[] = [];
+/** Pids of every process this bench started directly (for the leftover check). */
+const startedPids: number[] = [];
+/** Strings on the command lines of processes started by this bench or its camserver (leftover check). */
+const needles: string[] = [];
+/** In-process BullMQ objects of the breakdown (closed in cleanup). */
+const closers: (() => Promise<unknown>)[] = [];
+
+async function stopProc(p: Subprocess, graceMs = 3000): Promise<void> {
+  if (p.exitCode === null && p.signalCode === null) {
+    p.kill("SIGTERM");
+    const t = setTimeout(() => p.kill("SIGKILL"), graceMs);
+    await p.exited;
+    clearTimeout(t);
+  } else await p.exited;
+  rawProcs.delete(p);
+}
+
+// ---------------------------------------------------------------- measurements
+
+interface Shot {
+  ms: number;
+  bytes: number;
+  at: string | null;
+}
+
+/** One `GET snapshot`: request -> whole body (ms). Throws unless it is a 200 JPEG. */
+async function snapshot(server: CamserverProcess): Promise<Shot> {
+  const t0 = now();
+  const res = await fetch(`${server.base}/v1/cameras/${CAMERA_ID}/snapshot`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const body = new Uint8Array(await res.arrayBuffer());
+  const ms = now() - t0;
+  if (res.status !== 200 || res.headers.get("content-type") !== "image/jpeg" || !isJpeg(body)) {
+    throw new Error(`GET snapshot: ${res.status} ${res.headers.get("content-type")} ${new TextDecoder().decode(body.slice(0, 300))}`);
+  }
+  return { ms, bytes: body.byteLength, at: res.headers.get("x-snapshot-at") };
+}
+
+/** Raw ffmpeg one-frame snapshot: spawn -> exit (s). */
+async function rawRun(url: string): Promise<number> {
+  const out = mkdtempSync(`${tmpdir()}/bench-snap-raw-`);
+  dirs.push(out);
+  const jpg = `${out}/out.jpg`;
+  const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-frames:v", "1", "-f", "image2", "-y", jpg];
+  const t0 = now();
+  const p = Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  rawProcs.add(p);
+  startedPids.push(p.pid);
+  const errText = new Response(p.stderr).text();
+  const timer = setTimeout(() => p.kill("SIGKILL"), 20_000);
+  try {
+    const code = await p.exited;
+    const s = (now() - t0) / 1000;
+    if (code !== 0) throw new Error(`raw ffmpeg exited ${code ?? p.signalCode}: ${await errText}`);
+    if (!isJpeg(new Uint8Array(readFileSync(jpg)))) throw new Error("raw ffmpeg wrote no JPEG");
+    return s;
+  } finally {
+    clearTimeout(timer);
+    await stopProc(p);
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+/** State idle and no ffmpeg with the camera's port on its command line. */
+async function waitCameraIdle(server: CamserverProcess, camPort: number, timeoutMs = 20_000): Promise<number> {
+  return until(
+    "camera idle",
+    async () => ffmpegPids(`127.0.0.1:${camPort}/`).length === 0 && (await server.call("GET", `/v1/cameras/${CAMERA_ID}`)).json?.state === "idle",
+    timeoutMs,
+    50,
+  );
+}
+
+// ---------------------------------------------------------------- cleanup
+
+let cleanedUp = false;
+async function cleanup(): Promise<void> {
+  if (cleanedUp) return;
+  cleanedUp = true;
+  for (const c of closers.reverse()) await c().catch(() => {});
+  await Promise.all([...rawProcs].map((p) => stopProc(p)));
+  await stopAll();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  if (prefixes.length) {
+    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    redis.on("error", () => {});
+    try {
+      await redis.connect();
+      for (const p of prefixes) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${p}:*`, "COUNT", 500);
+          cursor = next;
+          if (keys.length) await redis.del(...keys);
+        } while (cursor !== "0");
+      }
+    } catch (err) {
+      log(`could not delete bench keys from Redis: ${(err as Error).message}`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+}
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    log(`${sig}: stopping everything`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Lines of `ps -eo pid,args` matching ffmpeg|rtsp-camera|infra/entry that belong to this bench. */
+function leftovers(): string[] {
+  const ps = Bun.spawnSync(["ps", "-eo", "pid=,args="]).stdout.toString().split("\n");
+  return ps.filter((l) => {
+    if (!/ffmpeg|rtsp-camera|infra\/entry/.test(l)) return false;
+    const pid = Number(l.trim().split(/\s+/)[0]);
+    return startedPids.includes(pid) || needles.some((n) => l.includes(n));
+  });
+}
+
+function row(cells: (string | number)[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const ffmpegVersion = Bun.spawnSync(["ffmpeg", "-version"]).stdout.toString().split("\n")[0] ?? "";
+  let cam: TestbedServer | undefined;
+  let server: CamserverProcess | undefined;
+  let ok = false;
+  const result: Record<string, unknown> = {};
+  const lines: string[] = [];
+  try {
+    cam = await startRtspCamera({ user: "admin", pass: "secret" });
+    startedPids.push(cam.pid);
+    const camPort = cam.port;
+    needles.push(`127.0.0.1:${camPort}/`, `--port ${camPort} `);
+    const dataDir = tempDir("bench-snap");
+    dirs.push(dataDir);
+    needles.push(dataDir);
+    const prefix = testPrefix("benchsnap");
+    prefixes.push(prefix);
+    server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir, PIPELINE_GRACE_MS: String(GRACE_MS) });
+    startedPids.push(server.pid);
+    const reg = await server.call("POST", "/v1/cameras", { id: CAMERA_ID, name: "Bench camera", source_url: cam.url });
+    if (reg.status !== 201) throw new Error(`register camera: ${reg.status} ${reg.text}`);
+    log(`camera ${cam.url.replace(/\/\/[^@]*@/, "//")} (pid ${cam.pid}), camserver ${server.base} (pid ${server.pid}), PIPELINE_GRACE_MS=${GRACE_MS}`);
+    const newPipelines = () => (cam!.output().match(/new pipeline/g) ?? []).length;
+
+    // ------------------------------------------------------------ 1. live camera
+    const st = await server.call("POST", "/v1/streams/start", { camera_id: CAMERA_ID });
+    if (st.status !== 200) throw new Error(`POST /v1/streams/start: ${st.status} ${st.text}`);
+    const pl = await fetch(`${server.base}${st.json.hls_url}`);
+    if (pl.status !== 200) throw new Error(`playlist: ${pl.status}`);
+    await pl.text();
+    const liveState = (await server.call("GET", `/v1/cameras/${CAMERA_ID}`)).json?.state;
+    if (liveState !== "live") throw new Error(`camera state after stream start: ${liveState}`);
+    const pipelinesBefore = newPipelines();
+    const warm: number[] = [];
+    for (let i = 0; i < 3; i++) warm.push((await snapshot(server)).ms);
+    log(`live: stream ${st.json.session_id} started, state ${liveState}; warm-up (not counted) ${warm.map((x) => x.toFixed(0)).join(" ")} ms`);
+
+    const seqStartEpoch = Date.now();
+    const seq: Shot[] = [];
+    for (let i = 0; i < LIVE; i++) seq.push(await snapshot(server));
+    const seqEndEpoch = Date.now();
+    const S = dist(seq.map((s) => s.ms));
+    log(`live sequential x${LIVE}: p50 ${S.p50} p95 ${S.p95} min ${S.min} max ${S.max} ms`);
+
+    const tc = now();
+    const conc = await Promise.all(Array.from({ length: CONCURRENT }, () => snapshot(server!)));
+    const concWall = now() - tc;
+    const C = dist(conc.map((s) => s.ms));
+    log(`live concurrent x${CONCURRENT}: wall ${concWall.toFixed(1)} ms, p50 ${C.p50} max ${C.max} ms`);
+    const liveExtraPipelines = newPipelines() - pipelinesBefore;
+
+    // Breakdown (no requests in flight). a) BullMQ job records of the sequential requests.
+    const redis = openRedis(TEST_REDIS_URL);
+    redis.on("error", () => {});
+    closers.push(async () => redis.disconnect());
+    const snapQ = new Queue("snapshot", { connection: redis, prefix });
+    closers.push(() => snapQ.close());
+    const jobs = (await snapQ.getJobs(["completed"], 0, 1000)).filter((j) => j.timestamp >= seqStartEpoch && j.timestamp <= seqEndEpoch && j.name === "snapshot");
+    const queueWait = jobs.map((j) => j.processedOn! - j.timestamp);
+    const processing = jobs.map((j) => j.finishedOn! - j.processedOn!);
+    const inJob = jobs.map((j) => j.finishedOn! - j.timestamp);
+    // b) Redis read of the keyframe, c) camserver's decoder alone on it, d) no-op BullMQ round trip.
+    const kfKey = `${prefix}:keyframe:${CAMERA_ID}`;
+    const redisRead: number[] = [];
+    let kf: Buffer | null = null;
+    for (let i = 0; i < PIECES; i++) {
+      const t0 = now();
+      const [au] = await redis.hmgetBuffer(kfKey, "au", "at");
+      redisRead.push(now() - t0);
+      kf = au ?? null;
+    }
+    if (!kf) throw new Error("no keyframe in Redis while the camera is live");
+    const decode: number[] = [];
+    for (let i = 0; i < PIECES; i++) {
+      const t0 = now();
+      const jpeg = await decodeKeyframeToJpeg(kf);
+      decode.push(now() - t0);
+      if (!isJpeg(jpeg)) throw new Error("decodeKeyframeToJpeg gave no JPEG");
+    }
+    const noopName = "bench-noop";
+    const noopQ = new Queue(noopName, { connection: redis, prefix });
+    closers.push(() => noopQ.close());
+    const evConn = redis.duplicate();
+    evConn.on("error", () => {});
+    const noopEvents = new QueueEvents(noopName, { connection: evConn, prefix });
+    closers.push(async () => {
+      await noopEvents.close();
+      evConn.disconnect();
+    });
+    const wConn = redis.duplicate();
+    wConn.on("error", () => {});
+    const noopWorker = new Worker(noopName, async () => ({ ok: true }), { connection: wConn, prefix, concurrency: 50 });
+    closers.push(async () => {
+      await noopWorker.close();
+      wConn.disconnect();
+    });
+    await noopEvents.waitUntilReady();
+    await noopWorker.waitUntilReady();
+    const noop: number[] = [];
+    for (let i = 0; i < PIECES + 3; i++) {
+      const t0 = now();
+      const job = await noopQ.add("noop", {}, { removeOnComplete: 100, removeOnFail: 100, attempts: 1 });
+      await job.waitUntilFinished(noopEvents, 10_000);
+      if (i >= 3) noop.push(now() - t0);
+    }
+    // Close the breakdown's BullMQ objects now (the shared connection last, in cleanup).
+    for (const c of closers.splice(1).reverse()) await c();
+
+    const B = {
+      job_count: jobs.length,
+      job_added_to_active_ms: dist(queueWait),
+      job_active_to_finished_ms: dist(processing),
+      job_added_to_finished_ms: dist(inJob),
+      outside_job_ms_p50: r1(S.p50 - pct(inJob, 50)),
+      redis_keyframe_read_ms: dist(redisRead),
+      keyframe_bytes: kf.byteLength,
+      decode_keyframe_to_jpeg_ms: dist(decode),
+      bullmq_noop_round_trip_ms: dist(noop),
+    };
+    log(`breakdown: ${JSON.stringify(B)}`);
+
+    const stop = await server.call("POST", "/v1/streams/stop", { session_id: st.json.session_id });
+    if (stop.status !== 200) throw new Error(`POST /v1/streams/stop: ${stop.status} ${stop.text}`);
+
+    // ------------------------------------------------------------ 2. cold camera
+    /**
+     * The camera logs `new pipeline, clip position P s` when a client makes it start its shared
+     * pipeline; key frames sit on whole seconds, so that run's first key frame came 1 - frac(P) s
+     * of stream after the join (NaN: no new pipeline, the run was not cold at the camera).
+     */
+    const keyframeWait = (fromChar: number): number => {
+      const m = cam!.output().slice(fromChar).match(/new pipeline, clip position ([\d.]+)s/);
+      if (!m) return NaN;
+      const frac = Number(m[1]) % 1;
+      return frac < 0.0005 ? 0 : 1 - frac;
+    };
+    let coldPipelines = 0;
+    let measuredRuns = 0;
+    const one = async (kind: "raw" | "camserver"): Promise<{ s: number; wait: number }> => {
+      await waitCameraIdle(server!, camPort);
+      await Bun.sleep(CAMERA_SETTLE_MS + Math.random() * 1000);
+      const before = newPipelines();
+      const logFrom = cam!.output().length;
+      const s = kind === "raw" ? await rawRun(cam!.url) : (await snapshot(server!)).ms / 1000;
+      if (newPipelines() > before) coldPipelines++;
+      return { s, wait: keyframeWait(logFrom) };
+    };
+    const warmup = { raw: (await one("raw")).s, camserver: (await one("camserver")).s };
+    coldPipelines = 0;
+    log(`cold warm-up (not counted): raw ${warmup.raw.toFixed(3)} s, camserver ${warmup.camserver.toFixed(3)} s`);
+    const raw: number[] = [];
+    const cs: number[] = [];
+    const rawWait: number[] = [];
+    const csWait: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const order: ("raw" | "camserver")[] = i % 2 === 0 ? ["raw", "camserver"] : ["camserver", "raw"];
+      const got: Record<string, { s: number; wait: number }> = {};
+      for (const k of order) {
+        got[k] = await one(k);
+        measuredRuns++;
+      }
+      raw.push(got.raw!.s);
+      cs.push(got.camserver!.s);
+      rawWait.push(got.raw!.wait);
+      csWait.push(got.camserver!.wait);
+      log(`cold run ${i + 1}/${RUNS} (${order.join(" first, ")} second): raw ${got.raw!.s.toFixed(3)} s (key frame after ${got.raw!.wait.toFixed(3)}), camserver ${got.camserver!.s.toFixed(3)} s (key frame after ${got.camserver!.wait.toFixed(3)})`);
+    }
+    await waitCameraIdle(server, camPort);
+
+    // ------------------------------------------------------------ report
+    const R = stats(raw);
+    const CS = stats(cs);
+    const ratio = r3(CS.median / R.median);
+    const minusWait = (xs: number[], ws: number[]) => xs.map((x, i) => x - ws[i]!).filter((x) => Number.isFinite(x));
+    const RC = stats(minusWait(raw, rawWait));
+    const CC = stats(minusWait(cs, csWait));
+    const ratioCorrected = r3(CC.median / RC.median);
+    const w = [50, 9, 9, 9, 9];
+    const f1 = (x: number) => x.toFixed(1);
+    const f3 = (x: number) => x.toFixed(3);
+    lines.push(
+      "",
+      `Snapshots, one camera (720p30, 1 s GOP), camserver start (PIPELINE_GRACE_MS=${GRACE_MS}), ${ffmpegVersion.split(" Copyright")[0]}`,
+      "",
+      `1. live camera (HLS stream running), GET /v1/cameras/:id/snapshot -> whole JPEG (ms)`,
+      row(["", "p50", "p95", "min", "max"], w),
+      row([`${LIVE} sequential (target p50 < 150)`, f1(S.p50), f1(S.p95), f1(S.min), f1(S.max)], w),
+      row([`${CONCURRENT} concurrent, per request`, f1(C.p50), f1(C.p95), f1(C.min), f1(C.max)], w),
+      `  ${CONCURRENT} concurrent: wall time ${f1(concWall)} ms; JPEG ${seq[0]!.bytes} bytes; ${new Set(seq.map((s) => s.at)).size} distinct keyframes in the sequential run; camera pipelines started meanwhile: ${liveExtraPipelines}`,
+      `  where the time goes (p50, ms; ${B.job_count} job records of the sequential requests, pieces x${PIECES} by hand, idle):`,
+      row(["  job added -> active (queue wait)", f1(B.job_added_to_active_ms.p50), f1(B.job_added_to_active_ms.p95), f1(B.job_added_to_active_ms.min), f1(B.job_added_to_active_ms.max)], w),
+      row(["  job active -> finished (Redis + decode + Redis)", f1(B.job_active_to_finished_ms.p50), f1(B.job_active_to_finished_ms.p95), f1(B.job_active_to_finished_ms.min), f1(B.job_active_to_finished_ms.max)], w),
+      row(["  HTTP p50 minus job added -> finished p50", f1(B.outside_job_ms_p50), "", "", ""], w),
+      row([`  decodeKeyframeToJpeg alone (${B.keyframe_bytes} B keyframe)`, f1(B.decode_keyframe_to_jpeg_ms.p50), f1(B.decode_keyframe_to_jpeg_ms.p95), f1(B.decode_keyframe_to_jpeg_ms.min), f1(B.decode_keyframe_to_jpeg_ms.max)], w),
+      row(["  Redis read of the keyframe", f1(B.redis_keyframe_read_ms.p50), f1(B.redis_keyframe_read_ms.p95), f1(B.redis_keyframe_read_ms.min), f1(B.redis_keyframe_read_ms.max)], w),
+      row(["  BullMQ no-op job round trip (this process)", f1(B.bullmq_noop_round_trip_ms.p50), f1(B.bullmq_noop_round_trip_ms.p95), f1(B.bullmq_noop_round_trip_ms.min), f1(B.bullmq_noop_round_trip_ms.max)], w),
+      "",
+      `2. cold camera (idle before each run), ${RUNS} interleaved runs each, random 0-1 s GOP phase (s)`,
+      row(["", "median", "min", "max", ""], w),
+      row(["raw ffmpeg -frames:v 1 -f image2: spawn -> exit", f3(R.median), f3(R.min), f3(R.max), ""], w),
+      row(["camserver GET snapshot -> whole JPEG", f3(CS.median), f3(CS.min), f3(CS.max), ""], w),
+      row(["ratio of medians camserver/raw (target <= 1.10)", f3(ratio), "", "", ""], w),
+      row(["raw minus key-frame wait", f3(RC.median), f3(RC.min), f3(RC.max), ""], w),
+      row(["camserver minus key-frame wait", f3(CC.median), f3(CC.min), f3(CC.max), ""], w),
+      row(["ratio of those medians (GOP phase removed)", f3(ratioCorrected), "", "", ""], w),
+      `  raw runs (s):       ${R.runs.join(" ")}`,
+      `  camserver runs (s): ${CS.runs.join(" ")}`,
+      `  camera new pipeline in ${coldPipelines}/${measuredRuns} cold runs; warm-up (not counted): raw ${f3(warmup.raw)} s, camserver ${f3(warmup.camserver)} s`,
+    );
+    Object.assign(result, {
+      bench: "snapshots",
+      ffmpeg: ffmpegVersion,
+      pipeline_grace_ms: GRACE_MS,
+      live: {
+        sequential_ms: { ...S, target_p50_ms: 150, target_met: S.p50 < 150, runs: seq.map((s) => r1(s.ms)) },
+        concurrent: { requests: CONCURRENT, wall_ms: r1(concWall), per_request_ms: C },
+        warmup_ms: warm.map(r1),
+        jpeg_bytes: seq[0]!.bytes,
+        distinct_keyframes_sequential: new Set(seq.map((s) => s.at)).size,
+        camera_pipelines_started: liveExtraPipelines,
+        breakdown: B,
+      },
+      cold: {
+        runs: RUNS,
+        raw_ffmpeg_s: R,
+        camserver_s: CS,
+        ratio_of_medians: ratio,
+        ratio_target_met: ratio <= 1.1,
+        keyframe_wait_s: { raw: rawWait.map(r3), camserver: csWait.map(r3) },
+        raw_minus_keyframe_wait_s: RC,
+        camserver_minus_keyframe_wait_s: CC,
+        ratio_of_medians_minus_keyframe_wait: ratioCorrected,
+        camera_new_pipeline_runs: `${coldPipelines}/${measuredRuns}`,
+        warmup_s: { raw: r3(warmup.raw), camserver: r3(warmup.camserver) },
+      },
+    });
+    ok = true;
+  } finally {
+    await server?.stop().catch(() => {});
+    await cleanup();
+    // Children of camserver (ffmpeg) die with it; give the kernel a moment before looking.
+    let left: string[] = [];
+    await until("no leftovers", () => (left = leftovers()).length === 0, 5000, 100).catch(() => {});
+    log(`stopped everything; pids this bench started directly: ${startedPids.join(" ")}; left over: ${left.length ? left.join(" | ") : "none"}`);
+    result.leftover_processes = left;
+    if (ok) {
+      lines.push(`  processes left over (ps -eo pid,args | grep -E 'ffmpeg|rtsp-camera|infra/entry', this bench's): ${left.length ? left.join(" | ") : "none"}`, "");
+      console.log(lines.join("\n"));
+      console.log(JSON.stringify(result));
+    }
+  }
+}
+
+try {
+  await main();
+  process.exit(0);
+} catch (err) {
+  console.error(`bench failed: ${(err as Error).stack ?? err}`);
+  await cleanup();
+  process.exit(1);
+}
