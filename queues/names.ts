@@ -15,6 +15,9 @@ export function pollSchedulerId(cameraId: string): string {
   return `poll-${cameraId}`;
 }
 
+/** Request queue for WebRTC offers (WHEP and the seed's JSON signalling). */
+export const WEBRTC_OFFER_QUEUE = "webrtc-offer";
+
 /** Prefix of the per-camera queues. */
 const CAMERA_QUEUE_PREFIX = "camera-";
 

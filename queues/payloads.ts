@@ -37,3 +37,18 @@ export interface SnapshotResult {
   /** Served from a JPEG young enough (`maxAgeMs`), nothing decoded. */
   readonly cached: boolean;
 }
+
+/** `webrtc-offer` job: answer a viewer's SDP offer from the camera's holder. */
+export interface WebRtcOfferJob {
+  readonly cameraId: string;
+  /** Chosen by the API; names the WHEP session. */
+  readonly viewerId: string;
+  /** The SDP offer (recvonly video). */
+  readonly sdp: string;
+}
+
+/** `webrtc-offer` result. */
+export interface WebRtcOfferResult {
+  /** The SDP answer with every server ICE candidate. */
+  readonly sdp: string;
+}

@@ -38,6 +38,10 @@ export interface Config {
   readonly apiToken: string | undefined;
   /** Name of this worker process as shown in camera state and Bull Board. @defaultValue "<hostname>:<pid>" (`WORKER_ID`) */
   readonly workerId: string;
+  /** Extra ICE host candidate addresses for WebRTC, e.g. the host's LAN or public IP. @defaultValue [] (`WEBRTC_PUBLIC_IPS`, comma-separated) */
+  readonly webrtcPublicIps: readonly string[];
+  /** UDP port range of WebRTC ICE, inclusive; undefined = any. (`WEBRTC_PORT_RANGE`, "min-max") */
+  readonly webrtcPortRange: readonly [number, number] | undefined;
   /** pino log level. @defaultValue "info" (`LOG_LEVEL`) */
   readonly logLevel: string;
 }
@@ -66,6 +70,24 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+function ips(env: Env): string[] {
+  const raw = env.WEBRTC_PUBLIC_IPS;
+  if (!raw) return [];
+  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  for (const ip of list) if (!/^[0-9.]+$|^[0-9a-fA-F:]+$/.test(ip)) throw new ConfigError("WEBRTC_PUBLIC_IPS", `"${ip}" is not an IP address`);
+  return list;
+}
+
+function portRange(env: Env): [number, number] | undefined {
+  const raw = env.WEBRTC_PORT_RANGE;
+  if (!raw) return undefined;
+  const m = /^(\d{1,5})-(\d{1,5})$/.exec(raw);
+  const lo = Number(m?.[1]);
+  const hi = Number(m?.[2]);
+  if (!m || lo < 1024 || hi > 65535 || lo >= hi) throw new ConfigError("WEBRTC_PORT_RANGE", `"${raw}" must be "min-max" with 1024 <= min < max <= 65535`);
+  return [lo, hi];
+}
+
 /**
  * Reads the configuration from `env`.
  * @throws ConfigError naming the first invalid variable
@@ -92,6 +114,8 @@ export function loadConfig(env: Env = process.env): Config {
     pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),
     apiToken: token,
     workerId: env.WORKER_ID || `${hostname()}:${process.pid}`,
+    webrtcPublicIps: ips(env),
+    webrtcPortRange: portRange(env),
     logLevel: level,
   };
 }

@@ -18,6 +18,11 @@ export class NotFoundError extends DomainError {
   override readonly status = 404;
 }
 
+/** The request body is not what the route reads (a broken SDP offer). HTTP 400. */
+export class BadRequestError extends DomainError {
+  override readonly status = 400;
+}
+
 /** The request is well-formed JSON but a field is wrong. HTTP 422. */
 export class ValidationError extends DomainError {
   override readonly status = 422;
@@ -52,6 +57,7 @@ export class CapacityError extends DomainError {
 /** Every domain error class by name, to rebuild errors that crossed a process boundary. */
 export const domainErrorClasses = {
   DomainError,
+  BadRequestError,
   NotFoundError,
   ValidationError,
   ConflictError,

@@ -36,6 +36,7 @@ export function pipelineProcessor(deps: PipelineProcessorDeps) {
       inputUrl: withCredentials(camera.sourceUrl, camera.username, camera.password),
       secrets: [camera.password ?? "", camera.username ?? ""].filter((s) => s.length >= 3),
       network: camera.network,
+      maxViewers: camera.maxViewers,
     });
     const abort = signal ? AbortSignal.any([deps.shutdown, signal]) : deps.shutdown;
     const end = await holder.run(abort);

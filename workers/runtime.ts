@@ -18,7 +18,9 @@ import { Keys } from "../src/state/keys.ts";
 import { LeaseStore } from "../src/state/lease-store.ts";
 import { KeyframeStore } from "../src/state/keyframe-store.ts";
 import { SnapshotStore } from "../src/state/snapshot-store.ts";
-import { SNAPSHOT_QUEUE, STREAM_START_QUEUE } from "../queues/names.ts";
+import { WebRtcSignals } from "../src/state/webrtc-signals.ts";
+import { SNAPSHOT_QUEUE, STREAM_START_QUEUE, WEBRTC_OFFER_QUEUE } from "../queues/names.ts";
+import { webrtcOfferProcessor } from "./webrtc-offer-processor.ts";
 import { snapshotProcessor } from "./snapshot-processor.ts";
 import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
@@ -58,6 +60,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const segments = new HlsSegmentStore(redis, keys);
   const keyframes = new KeyframeStore(redis, keys);
   const snapshots = new SnapshotStore(redis, keys);
+  const signals = new WebRtcSignals(redis, keys);
   const sessions = new HlsSessionStore(redis, keys, leases, { ttlMs: config.sessionTtlSec * 1000, idleMs: config.hlsIdleTimeoutSec * 1000 });
   const scratchDir = `${config.dataDir}/hls-scratch/${config.workerId.replace(/[^A-Za-z0-9_.-]/g, "_")}`;
   await rm(scratchDir, { recursive: true, force: true });
@@ -66,7 +69,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const cameraQueues = new CameraQueues(
     redis,
     config.redisPrefix,
-    pipelineProcessor({ redis, keys, leases, status, segments, keyframes, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
+    pipelineProcessor({ redis, keys, leases, status, segments, keyframes, signals, webrtc: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
   );
   for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
 
@@ -86,6 +89,14 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     ...REQUEST_WORKER_TIMING,
   });
   snapshotWorker.on("error", (err) => log.warn({ err: err.message }, "snapshot worker error"));
+  const offerConn = redis.duplicate();
+  const offerWorker = new Worker(WEBRTC_OFFER_QUEUE, webrtcOfferProcessor({ cameras: o.cameras, leases, signals, status, cameraQueues }), {
+    connection: offerConn,
+    prefix: config.redisPrefix,
+    concurrency: 50,
+    ...REQUEST_WORKER_TIMING,
+  });
+  offerWorker.on("error", (err) => log.warn({ err: err.message }, "webrtc offer worker error"));
 
   // Registry changes: the API publishes the camera id; a deleted camera's queue is dropped.
   const sub = redis.duplicate();
@@ -106,9 +117,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       shutdown.abort();
       await reconciler.stop();
       sub.disconnect();
-      await Promise.all([requests.close(), snapshotWorker.close()]);
-      requestConn.disconnect();
-      snapshotConn.disconnect();
+      await Promise.all([requests.close(), snapshotWorker.close(), offerWorker.close()]);
+      for (const c of [requestConn, snapshotConn, offerConn]) c.disconnect();
       await cameraQueues.close();
       await stopAllChildren("worker shutdown");
       await rm(scratchDir, { recursive: true, force: true });

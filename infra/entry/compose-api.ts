@@ -16,6 +16,8 @@ import { cameraQueueName } from "../../queues/names.ts";
 import { StreamRequests } from "../../queues/stream-requests.ts";
 import { SnapshotRequests } from "../../queues/snapshot-requests.ts";
 import { SnapshotStore } from "../../src/state/snapshot-store.ts";
+import { WebRtcSignals } from "../../src/state/webrtc-signals.ts";
+import { WebRtcRequests } from "../../queues/webrtc-requests.ts";
 
 /** The API app and what must be closed with it. */
 export interface ComposedApi {
@@ -29,7 +31,8 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);
   const snapshotRequests = new SnapshotRequests(redis, config.redisPrefix);
-  await Promise.all([streams.ready(), snapshotRequests.ready()]);
+  const webrtc = new WebRtcRequests(redis, config.redisPrefix);
+  await Promise.all([streams.ready(), snapshotRequests.ready(), webrtc.ready()]);
   const boardCameraQueues = new Map<string, Queue>();
   const app = await createApp({
     redis,
@@ -43,13 +46,16 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     snapshotRequests,
     snapshots: new SnapshotStore(redis, keys),
     snapshotTimeoutMs: 30_000,
+    webrtc,
+    signals: new WebRtcSignals(redis, keys),
+    webrtcOfferTimeoutMs: 40_000,
     apiToken,
     streamStartTimeoutMs: 40_000,
     boardQueues: async () => {
       for (const cam of await cameras.list()) {
         if (!boardCameraQueues.has(cam.id)) boardCameraQueues.set(cam.id, new Queue(cameraQueueName(cam.id), { connection: redis, prefix: config.redisPrefix }));
       }
-      return [streams.queue, snapshotRequests.queue, ...boardCameraQueues.values()];
+      return [streams.queue, snapshotRequests.queue, webrtc.queue, ...boardCameraQueues.values()];
     },
     log,
   });
@@ -59,6 +65,7 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
       await app.stop();
       await streams.close();
       await snapshotRequests.close();
+      await webrtc.close();
       await Promise.all([...boardCameraQueues.values()].map((q) => q.close()));
     },
   };

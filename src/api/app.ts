@@ -14,6 +14,7 @@ import { snapshotRoutes } from "./routes/snapshots.ts";
 import { streamRoutes } from "./routes/streams.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { webRoutes } from "./routes/web.ts";
+import { seedWebRtcRoutes, whepPreflightRoutes, whepRoutes } from "./routes/whep.ts";
 
 const unauthorized = (realm: "Bearer" | "Basic") =>
   new Response(JSON.stringify({ error: "missing or wrong API token" }), {
@@ -25,9 +26,11 @@ const unauthorized = (realm: "Bearer" | "Basic") =>
 export async function createApp(deps: ApiDeps) {
   const board = createBoard(deps.boardQueues);
   const v1 = new Elysia({ prefix: "/v1" })
-    // Bodies are JSON whatever Content-Type a client sends (curl -d sends form encoding).
+    // Bodies are JSON whatever Content-Type a client sends (curl -d sends form encoding),
+    // except on WHEP resources, whose bodies (SDP) stay text for the route to judge.
     .onParse(async ({ request }) => {
       const text = await request.text();
+      if (new URL(request.url).pathname.includes("/whep")) return text;
       return text === "" ? undefined : JSON.parse(text);
     })
     .onBeforeHandle(({ request }) => {
@@ -35,7 +38,8 @@ export async function createApp(deps: ApiDeps) {
     })
     .use(cameraRoutes(deps))
     .use(streamRoutes(deps))
-    .use(snapshotRoutes(deps));
+    .use(snapshotRoutes(deps))
+    .use(whepRoutes(deps));
   const forwardBoard = ({ request }: { request: Request }) =>
     isAuthorized(request.headers.get("authorization"), deps.apiToken) ? board.fetch(request) : unauthorized("Basic");
   return new Elysia()
@@ -48,7 +52,15 @@ export async function createApp(deps: ApiDeps) {
     .use(systemRoutes())
     .use(await webRoutes())
     .use(hlsRoutes(deps))
+    .use(whepPreflightRoutes())
     .use(v1)
+    .use(
+      new Elysia()
+        .onBeforeHandle(({ request }) => {
+          if (!isAuthorized(request.headers.get("authorization"), deps.apiToken)) return unauthorized("Bearer");
+        })
+        .use(seedWebRtcRoutes(deps)),
+    )
     .all(BOARD_PATH, forwardBoard)
     .all(`${BOARD_PATH}/*`, forwardBoard);
 }

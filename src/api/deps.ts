@@ -14,6 +14,8 @@ import type { LeaseStore } from "../state/lease-store.ts";
 import type { SnapshotStore } from "../state/snapshot-store.ts";
 import type { SnapshotRequests } from "../../queues/snapshot-requests.ts";
 import type { StreamRequests } from "../../queues/stream-requests.ts";
+import type { WebRtcRequests } from "../../queues/webrtc-requests.ts";
+import type { WebRtcSignals } from "../state/webrtc-signals.ts";
 
 /** Services of the HTTP API. */
 export interface ApiDeps {
@@ -27,6 +29,10 @@ export interface ApiDeps {
   readonly streams: StreamRequests;
   readonly snapshotRequests: SnapshotRequests;
   readonly snapshots: SnapshotStore;
+  readonly webrtc: WebRtcRequests;
+  readonly signals: WebRtcSignals;
+  /** How long a WebRTC offer waits for its answer, ms. */
+  readonly webrtcOfferTimeoutMs: number;
   /** How long a snapshot request waits for a worker, ms. */
   readonly snapshotTimeoutMs: number;
   /** Bearer token of `/v1`. */

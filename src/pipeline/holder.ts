@@ -19,6 +19,9 @@ import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
 import type { KeyframeStore } from "../state/keyframe-store.ts";
 import { KeyframePublisher } from "./snapshot/keyframe-publisher.ts";
+import type { WebRtcSignals } from "../state/webrtc-signals.ts";
+import { WebRtcHub } from "./webrtc/webrtc-hub.ts";
+import type { WebRtcNetwork } from "./webrtc/whep-peer.ts";
 import { Pipeline } from "./pipeline.ts";
 import { HlsOutput } from "./hls/hls-output.ts";
 import { SourceSupervisor } from "./source-supervisor.ts";
@@ -34,6 +37,9 @@ export interface HolderDeps {
   readonly status: CameraStatusStore;
   readonly segments: HlsSegmentStore;
   readonly keyframes: KeyframeStore;
+  readonly signals: WebRtcSignals;
+  /** ICE settings of WebRTC viewers. */
+  readonly webrtc: WebRtcNetwork;
   /** This worker's id, written as the holder. */
   readonly workerId: string;
   /** Directory for HLS scratch files of this worker. */
@@ -51,6 +57,8 @@ export interface HeldCamera {
   /** Strings to remove from any text that leaves the holder (password, username). */
   readonly secrets: readonly string[];
   readonly network: NetworkClass;
+  /** Most WebRTC viewers at once. */
+  readonly maxViewers: number;
 }
 
 /** Why a holder ended. */
@@ -88,16 +96,24 @@ export class CameraHolder {
     const pipeline = new Pipeline();
     pipeline.attach(new KeyframePublisher(deps.keyframes, camera.id));
     const supervisor = new SourceSupervisor(deps, camera, pipeline);
+    const hub = new WebRtcHub(
+      { subscriber: deps.redis.duplicate(), channel: deps.keys.webrtcChannel(camera.id), signals: deps.signals, leases: deps.leases, log: deps.log, net: deps.webrtc, workerId: deps.workerId },
+      camera.id,
+      pipeline,
+      camera.maxViewers,
+    );
     let hls: HlsOutput | undefined;
     let end: HolderEnd | undefined;
     let lastTotal = 0;
     try {
       await deps.status.write(camera.id, { holder: deps.workerId });
+      await hub.start();
       while (end === undefined) {
         if (signal.aborted) end = "aborted";
         else if (!(await fence.refresh())) end = "fence-lost";
         else if (Number((await deps.redis.get(deps.keys.stopRequest(camera.id))) ?? 0) >= startedAt) end = "stopped";
         if (end !== undefined) break;
+        await hub.tick();
         const leases = await deps.leases.count(camera.id);
         if (leases.total > lastTotal) supervisor.wake();
         lastTotal = leases.total;
@@ -127,6 +143,7 @@ export class CameraHolder {
     } finally {
       if (end === "fence-lost") deps.log.error({ camera: camera.id }, "fence lost: stopping the source now");
       heldCameras.dec();
+      await hub.stop();
       await supervisor.stop();
       await hls?.stop();
       await deps.keyframes.remove(camera.id);

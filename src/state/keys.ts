@@ -59,6 +59,22 @@ export class Keys {
   polledSnapshot(cameraId: string): string {
     return `${this.prefix}:snapshot-polled:${cameraId}`;
   }
+  /** Pub/sub channel of a camera's WebRTC signalling (offers, closes) to its holder. */
+  webrtcChannel(cameraId: string): string {
+    return `${this.prefix}:webrtc:${cameraId}`;
+  }
+  /** The holder's answer (or error) to one WebRTC offer, JSON. */
+  webrtcAnswer(viewerId: string): string {
+    return `${this.prefix}:webrtc:answer:${viewerId}`;
+  }
+  /** Camera id of a live WebRTC viewer (refreshed by its holder). */
+  webrtcViewer(viewerId: string): string {
+    return `${this.prefix}:webrtc:viewer:${viewerId}`;
+  }
+  /** Worker id of the holder whose WebRTC hub listens for a camera's offers. */
+  webrtcHub(cameraId: string): string {
+    return `${this.prefix}:webrtc:hub:${cameraId}`;
+  }
   /** Pub/sub channel announcing camera registry changes (payload: camera id). */
   camerasChannel(): string {
     return `${this.prefix}:cameras-changed`;

@@ -52,6 +52,8 @@ describe("loadConfig", () => {
       API_TOKEN: "12345678",
       WORKER_ID: "edge-1",
       LOG_LEVEL: "debug",
+      WEBRTC_PUBLIC_IPS: "192.0.2.10, 2001:db8::1",
+      WEBRTC_PORT_RANGE: "40000-40100",
     });
     expect(c).toEqual({
       port: 9000,
@@ -65,6 +67,8 @@ describe("loadConfig", () => {
       apiToken: "12345678",
       workerId: "edge-1",
       logLevel: "debug",
+      webrtcPublicIps: ["192.0.2.10", "2001:db8::1"],
+      webrtcPortRange: [40000, 40100],
     });
   });
 

@@ -1,0 +1,29 @@
+/**
+ * Producer for WebRTC offers: the API hands a viewer's offer to whichever worker holds
+ * the camera (through a `webrtc-offer` job, then Redis signalling) and gets the answer.
+ * A close (WHEP DELETE) goes straight to the holder's signalling channel.
+ */
+import type Redis from "ioredis";
+import { randomBytes } from "node:crypto";
+import { WEBRTC_OFFER_QUEUE } from "./names.ts";
+import type { WebRtcOfferJob, WebRtcOfferResult } from "./payloads.ts";
+import { RequestQueue } from "./request-queue.ts";
+
+/** Enqueues WebRTC offers. */
+export class WebRtcRequests extends RequestQueue<WebRtcOfferJob, WebRtcOfferResult> {
+  constructor(redis: Redis, prefix: string) {
+    super(WEBRTC_OFFER_QUEUE, redis, prefix);
+  }
+
+  /**
+   * Sends an offer and waits for the answer.
+   * @returns the viewer id (names the WHEP session) and the answer SDP
+   * @throws BadRequestError (400, bad SDP), CapacityError (503, max_viewers), NotFoundError,
+   *   CameraUnreachableError (502), CameraTimeoutError (504)
+   */
+  async offer(cameraId: string, sdp: string, timeoutMs: number): Promise<{ viewerId: string; sdp: string }> {
+    const viewerId = `whep_${randomBytes(9).toString("base64url")}`;
+    const r = await this.request("webrtc-offer", { cameraId, viewerId, sdp }, timeoutMs);
+    return { viewerId, sdp: r.sdp };
+  }
+}
