@@ -11,8 +11,9 @@
  *    unrecorded requests warm up first. Then, without load, where the time goes: the BullMQ
  *    job records of the sequential requests (added -> processedOn -> finishedOn, ms
  *    resolution), a Redis read of the keyframe, camserver's own decoder
- *    (`decodeKeyframeToJpeg`) on that keyframe, and a no-op BullMQ job round trip in this
- *    process.
+ *    (`decodeKeyframeToJpeg`) on that keyframe, a no-op BullMQ job round trip in this
+ *    process, the whole request chain without a decode (`?max_age_ms=`, the JPEG already in
+ *    Redis) and ffmpeg's bare start-up (`ffmpeg -version`, wrapped as camserver spawns it).
  * 2. Cold camera: camserver `GET snapshot` with the camera idle before each run (state `idle`
  *    and no ffmpeg of the camera's port) vs raw `ffmpeg -nostdin -loglevel error
  *    -rtsp_transport tcp -i URL -frames:v 1 -f image2 -y out.jpg` (spawn -> exit), interleaved,
@@ -136,9 +137,9 @@ interface Shot {
 }
 
 /** One `GET snapshot`: request -> whole body (ms). Throws unless it is a 200 JPEG. */
-async function snapshot(server: CamserverProcess): Promise<Shot> {
+async function snapshot(server: CamserverProcess, query = ""): Promise<Shot> {
   const t0 = now();
-  const res = await fetch(`${server.base}/v1/cameras/${CAMERA_ID}/snapshot`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const res = await fetch(`${server.base}/v1/cameras/${CAMERA_ID}/snapshot${query}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const body = new Uint8Array(await res.arrayBuffer());
   const ms = now() - t0;
   if (res.status !== 200 || res.headers.get("content-type") !== "image/jpeg" || !isJpeg(body)) {
@@ -342,6 +343,20 @@ async function main(): Promise<void> {
     }
     // Close the breakdown's BullMQ objects now (the shared connection last, in cleanup).
     for (const c of closers.splice(1).reverse()) await c();
+    // e) The whole API -> job -> Redis -> API chain without a decode: `?max_age_ms=` answers
+    // with the JPEG already in Redis. f) ffmpeg's start-up alone, wrapped as camserver spawns it.
+    const cached: number[] = [];
+    for (let i = 0; i < PIECES; i++) cached.push((await snapshot(server, "?max_age_ms=600000")).ms);
+    const execFloor: number[] = [];
+    for (let i = 0; i < PIECES; i++) {
+      const t0 = now();
+      const p = Bun.spawn(["setpriv", "--pdeathsig", "KILL", "--", "setsid", "ffmpeg", "-hide_banner", "-version"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
+      rawProcs.add(p);
+      startedPids.push(p.pid);
+      await p.exited;
+      rawProcs.delete(p);
+      execFloor.push(now() - t0);
+    }
 
     const B = {
       job_count: jobs.length,
@@ -353,6 +368,8 @@ async function main(): Promise<void> {
       keyframe_bytes: kf.byteLength,
       decode_keyframe_to_jpeg_ms: dist(decode),
       bullmq_noop_round_trip_ms: dist(noop),
+      cached_jpeg_request_ms: dist(cached),
+      ffmpeg_version_exec_ms: dist(execFloor),
     };
     log(`breakdown: ${JSON.stringify(B)}`);
 
@@ -430,6 +447,8 @@ async function main(): Promise<void> {
       row(["  HTTP p50 minus job added -> finished p50", f1(B.outside_job_ms_p50), "", "", ""], w),
       row([`  decodeKeyframeToJpeg alone (${B.keyframe_bytes} B keyframe)`, f1(B.decode_keyframe_to_jpeg_ms.p50), f1(B.decode_keyframe_to_jpeg_ms.p95), f1(B.decode_keyframe_to_jpeg_ms.min), f1(B.decode_keyframe_to_jpeg_ms.max)], w),
       row(["  Redis read of the keyframe", f1(B.redis_keyframe_read_ms.p50), f1(B.redis_keyframe_read_ms.p95), f1(B.redis_keyframe_read_ms.min), f1(B.redis_keyframe_read_ms.max)], w),
+      row(["  GET snapshot?max_age_ms= (cached JPEG, no decode)", f1(B.cached_jpeg_request_ms.p50), f1(B.cached_jpeg_request_ms.p95), f1(B.cached_jpeg_request_ms.min), f1(B.cached_jpeg_request_ms.max)], w),
+      row(["  ffmpeg -version via setpriv+setsid (exec floor)", f1(B.ffmpeg_version_exec_ms.p50), f1(B.ffmpeg_version_exec_ms.p95), f1(B.ffmpeg_version_exec_ms.min), f1(B.ffmpeg_version_exec_ms.max)], w),
       row(["  BullMQ no-op job round trip (this process)", f1(B.bullmq_noop_round_trip_ms.p50), f1(B.bullmq_noop_round_trip_ms.p95), f1(B.bullmq_noop_round_trip_ms.min), f1(B.bullmq_noop_round_trip_ms.max)], w),
       "",
       `2. cold camera (idle before each run), ${RUNS} interleaved runs each, random 0-1 s GOP phase (s)`,
