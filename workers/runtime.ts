@@ -3,7 +3,6 @@
  * every camera's queue, keeps the camera list in step with the registry, and shuts down
  * cleanly: holders aborted, their ffmpeg children stopped and reaped, jobs handed back.
  */
-import { Worker } from "bullmq";
 import type Redis from "ioredis";
 import { mkdir, rm } from "node:fs/promises";
 import type { Config } from "../src/config.ts";
@@ -21,17 +20,12 @@ import { SnapshotStore } from "../src/state/snapshot-store.ts";
 import { WebRtcSignals } from "../src/state/webrtc-signals.ts";
 import { SNAPSHOT_QUEUE, STREAM_START_QUEUE, WEBRTC_OFFER_QUEUE } from "../queues/names.ts";
 import { webrtcOfferProcessor } from "./webrtc-offer-processor.ts";
+import { startRequestWorker } from "./request-worker.ts";
 import { snapshotProcessor } from "./snapshot-processor.ts";
 import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
 import { streamStartProcessor } from "./stream-start-processor.ts";
-
-/**
- * Lock timing of request jobs: a request whose worker died is retried by another worker
- * within about 12 s, inside the API's wait (STACK-NOTES: the default took 52 s).
- */
-const REQUEST_WORKER_TIMING = { lockDuration: 8000, stalledInterval: 4000 } as const;
 
 /** What a worker runtime needs; the entry point builds these. */
 export interface WorkerRuntimeOptions {
@@ -73,30 +67,11 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   );
   for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
 
-  const requestConn = redis.duplicate();
-  const requests = new Worker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), {
-    connection: requestConn,
-    prefix: config.redisPrefix,
-    concurrency: 50,
-    ...REQUEST_WORKER_TIMING,
-  });
-  requests.on("error", (err) => log.warn({ err: err.message }, "request worker error"));
-  const snapshotConn = redis.duplicate();
-  const snapshotWorker = new Worker(SNAPSHOT_QUEUE, snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }), {
-    connection: snapshotConn,
-    prefix: config.redisPrefix,
-    concurrency: 50,
-    ...REQUEST_WORKER_TIMING,
-  });
-  snapshotWorker.on("error", (err) => log.warn({ err: err.message }, "snapshot worker error"));
-  const offerConn = redis.duplicate();
-  const offerWorker = new Worker(WEBRTC_OFFER_QUEUE, webrtcOfferProcessor({ cameras: o.cameras, leases, signals, status, cameraQueues }), {
-    connection: offerConn,
-    prefix: config.redisPrefix,
-    concurrency: 50,
-    ...REQUEST_WORKER_TIMING,
-  });
-  offerWorker.on("error", (err) => log.warn({ err: err.message }, "webrtc offer worker error"));
+  const requestWorkers = [
+    startRequestWorker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), redis, config.redisPrefix, log),
+    startRequestWorker(SNAPSHOT_QUEUE, snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }), redis, config.redisPrefix, log),
+    startRequestWorker(WEBRTC_OFFER_QUEUE, webrtcOfferProcessor({ cameras: o.cameras, leases, signals, status, cameraQueues }), redis, config.redisPrefix, log),
+  ];
 
   // Registry changes: the API publishes the camera id; a deleted camera's queue is dropped.
   const sub = redis.duplicate();
@@ -117,8 +92,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       shutdown.abort();
       await reconciler.stop();
       sub.disconnect();
-      await Promise.all([requests.close(), snapshotWorker.close(), offerWorker.close()]);
-      for (const c of [requestConn, snapshotConn, offerConn]) c.disconnect();
+      await Promise.all(requestWorkers.map((w) => w.close()));
       await cameraQueues.close();
       await stopAllChildren("worker shutdown");
       await rm(scratchDir, { recursive: true, force: true });

@@ -1,0 +1,32 @@
+/**
+ * A BullMQ Worker for a request queue (stream-start, snapshot, webrtc-offer) on its own
+ * blocking connection, with the lock timing that lets another worker retry a request whose
+ * worker died within about 12 s (STACK-NOTES: the defaults took 52 s).
+ */
+import { Worker, type Processor } from "bullmq";
+import type Redis from "ioredis";
+import type { Logger } from "../src/log.ts";
+
+/** Lock timing of request jobs, ms. */
+export const REQUEST_WORKER_TIMING = { lockDuration: 8000, stalledInterval: 4000 } as const;
+
+/** A running request worker. */
+export interface RequestWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * Consumes `queue` with `processor`, up to `concurrency` jobs at once.
+ * @param redis the shared connection; the worker uses a duplicate it closes itself
+ */
+export function startRequestWorker<D, R>(queue: string, processor: Processor<D, R>, redis: Redis, prefix: string, log: Logger, concurrency = 50): RequestWorker {
+  const conn = redis.duplicate();
+  const worker = new Worker<D, R>(queue, processor, { connection: conn, prefix, concurrency, ...REQUEST_WORKER_TIMING });
+  worker.on("error", (err) => log.warn({ err: err.message, queue }, "request worker error"));
+  return {
+    async close() {
+      await worker.close();
+      conn.disconnect();
+    },
+  };
+}
