@@ -143,8 +143,9 @@ export class CameraHolder {
     } finally {
       if (end === "fence-lost") deps.log.error({ camera: camera.id }, "fence lost: stopping the source now");
       heldCameras.dec();
-      await hub.stop();
+      // The source first: on fence loss another holder may be connecting right now.
       await supervisor.stop();
+      await hub.stop();
       await hls?.stop();
       await deps.keyframes.remove(camera.id);
       await fence.release();

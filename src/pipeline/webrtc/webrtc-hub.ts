@@ -6,6 +6,7 @@
 import type Redis from "ioredis";
 import { BadRequestError, CapacityError, DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
+import { consumerDroppedTotal } from "../../metrics.ts";
 import type { LeaseStore } from "../../state/lease-store.ts";
 import type { HubMessage, WebRtcSignals } from "../../state/webrtc-signals.ts";
 import type { Pipeline } from "../pipeline.ts";
@@ -91,6 +92,7 @@ export class WebRtcHub {
     if (!v) return;
     this.viewers.delete(viewerId);
     await v.close(reason);
+    if (v.dropped > 0) consumerDroppedTotal.labels(this.cameraId, "webrtc").inc(v.dropped);
     await this.deps.leases.release(this.cameraId, "webrtc", viewerId);
     await this.deps.signals.forgetViewer(viewerId);
     this.deps.log.info({ camera: this.cameraId, viewer: viewerId, reason, sent: v.framesSent, dropped: v.dropped }, "webrtc viewer closed");
