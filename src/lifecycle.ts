@@ -3,6 +3,7 @@
  * SIGTERM/SIGINT to a clean shutdown, and a second signal to exit at once.
  */
 import { ConfigError, loadConfig, type Config } from "./config.ts";
+import { unhandledErrors } from "./metrics.ts";
 
 /** Loads config or exits with one line naming the variable. */
 export function configOrExit(): Config {
@@ -33,4 +34,18 @@ export function onShutdown(shutdown: () => Promise<void>): void {
   };
   process.on("SIGTERM", () => handler("SIGTERM"));
   process.on("SIGINT", () => handler("SIGINT"));
+}
+
+/**
+ * Keeps a server process up through an error nobody awaited (a library's timer, a socket
+ * callback): it is logged and counted in `camserver_unhandled_errors_total` instead of
+ * ending every camera's pipeline with the process. Each one is a bug to find in the log.
+ */
+export function logUnhandledErrors(log: { error: (obj: object, msg: string) => void }): void {
+  const report = (kind: string) => (err: unknown) => {
+    unhandledErrors.inc({ kind });
+    log.error({ err: err instanceof Error ? `${err.name}: ${err.message}` : String(err), stack: err instanceof Error ? err.stack : undefined }, kind);
+  };
+  process.on("unhandledRejection", report("unhandled rejection"));
+  process.on("uncaughtException", report("uncaught exception"));
 }

@@ -38,3 +38,11 @@ export const heldCameras = new Gauge({
   help: "Cameras whose upstream connection this process holds",
   registers: [registry],
 });
+
+/** Errors nobody awaited, logged instead of ending the process (src/lifecycle.ts). */
+export const unhandledErrors = new Counter({
+  name: "camserver_unhandled_errors_total",
+  help: "Unhandled rejections and uncaught exceptions, logged and survived",
+  labelNames: ["kind"],
+  registers: [registry],
+});

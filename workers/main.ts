@@ -7,7 +7,7 @@ import { openDatabase } from "../src/db/open-database.ts";
 import { CamerasRepository } from "../src/db/cameras-repository.ts";
 import { createLogger } from "../src/log.ts";
 import { openRedis } from "../queues/connection.ts";
-import { configOrExit, onShutdown } from "../src/lifecycle.ts";
+import { configOrExit, logUnhandledErrors, onShutdown } from "../src/lifecycle.ts";
 import { startWorkers } from "./runtime.ts";
 
 const config = configOrExit();
@@ -16,6 +16,7 @@ if (!config.redisUrl) {
   process.exit(2);
 }
 const log = createLogger(config.logLevel, "camserver-worker");
+logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db), log });

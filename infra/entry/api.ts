@@ -8,7 +8,7 @@ import { createLogger } from "../../src/log.ts";
 import { openRedis } from "../../queues/connection.ts";
 import { resolveApiToken } from "./api-token.ts";
 import { composeApi } from "./compose-api.ts";
-import { configOrExit, onShutdown } from "../../src/lifecycle.ts";
+import { configOrExit, logUnhandledErrors, onShutdown } from "../../src/lifecycle.ts";
 
 const config = configOrExit();
 if (!config.redisUrl) {
@@ -16,6 +16,7 @@ if (!config.redisUrl) {
   process.exit(2);
 }
 const log = createLogger(config.logLevel, "camserver-api");
+logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { token } = await resolveApiToken(config.apiToken, config.dataDir);

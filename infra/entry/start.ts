@@ -14,10 +14,11 @@ import { startWorkers } from "../../workers/runtime.ts";
 import { resolveApiToken } from "./api-token.ts";
 import { composeApi } from "./compose-api.ts";
 import { startPrivateRedis } from "./private-redis.ts";
-import { configOrExit, onShutdown } from "../../src/lifecycle.ts";
+import { configOrExit, logUnhandledErrors, onShutdown } from "../../src/lifecycle.ts";
 
 const config = configOrExit();
 const log = createLogger(config.logLevel);
+logUnhandledErrors(log);
 await mkdir(config.dataDir, { recursive: true });
 const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
 const redis = openRedis(config.redisUrl ?? privateRedis!.url);

@@ -112,6 +112,11 @@ describe("WHEP", () => {
     await pc.close();
   });
 
+  it("logged no unhandled error while viewers came and went", () => {
+    expect(server.output()).not.toContain("unhandled rejection");
+    expect(server.output()).not.toContain("uncaught exception");
+  });
+
   it("answers 502 for a refusing camera", async () => {
     await server.call("POST", "/v1/cameras", { id: "dead", name: "Dead", source_url: `rtsp://127.0.0.1:${freePort()}/x` });
     const r = await connectWhep(server.base, "dead", TEST_TOKEN).catch((e: { status?: number }) => e);
