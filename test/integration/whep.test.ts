@@ -101,7 +101,7 @@ describe("WHEP", () => {
 
   it("keeps the seed's JSON signalling", async () => {
     const { RTCPeerConnection, useH264 } = await import("werift");
-    const pc = new RTCPeerConnection({ codecs: { video: [useH264()] } });
+    const pc = new RTCPeerConnection({ iceServers: [], codecs: { video: [useH264()] } });
     pc.addTransceiver("video", { direction: "recvonly" });
     await pc.setLocalDescription(await pc.createOffer());
     await Bun.sleep(200);

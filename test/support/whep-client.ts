@@ -21,7 +21,7 @@ export interface WhepViewer {
 
 /** Creates an offer, POSTs it, applies the answer. @throws Error with the HTTP status on failure */
 export async function connectWhep(base: string, cameraId: string, token: string): Promise<WhepViewer> {
-  const pc = new RTCPeerConnection({ codecs: { video: [useH264()] } });
+  const pc = new RTCPeerConnection({ iceServers: [], codecs: { video: [useH264()] } });
   pc.addTransceiver("video", { direction: "recvonly" });
   const viewer: WhepViewer = { pc, location: "", frames: [], packets: 0, lost: 0, close: async () => void (await pc.close()) };
   const dep = new H264Depacketizer();

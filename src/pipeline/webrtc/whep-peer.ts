@@ -43,6 +43,8 @@ export function checkOffer(sdp: string): void {
 export async function answerOffer(offer: string, net: WebRtcNetwork): Promise<AnsweredPeer> {
   checkOffer(offer);
   const pc = new RTCPeerConnection({
+    // werift defaults to a public STUN server: camserver gathers host candidates only.
+    iceServers: [],
     codecs: { video: [useH264({ parameters: H264_MODE1 })] },
     iceAdditionalHostAddresses: net.publicIps.length > 0 ? [...net.publicIps] : undefined,
     icePortRange: net.portRange ? [net.portRange[0], net.portRange[1]] : undefined,

@@ -11,7 +11,7 @@ afterAll(async () => {
 
 /** A recvonly offer from a werift peer offering the given H.264 fmtp lines in order. */
 async function offer(params: string[]): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { video: params.map((parameters) => useH264({ parameters })) } });
+  const pc = new RTCPeerConnection({ iceServers: [], codecs: { video: params.map((parameters) => useH264({ parameters })) } });
   peers.push(pc);
   pc.addTransceiver("video", { direction: "recvonly" });
   await pc.setLocalDescription(await pc.createOffer());
