@@ -1,5 +1,6 @@
 /**
- * The browser page at `/` and its assets: the camera list and a modal player (hls.js).
+ * The browser page at `/` and its assets: the camera list and a modal player (WebRTC over
+ * WHEP, falling back to HLS with hls.js).
  * Files are read once at start-up; nothing is served from a user-given path.
  */
 import { Elysia } from "elysia";
