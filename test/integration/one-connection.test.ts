@@ -90,7 +90,8 @@ async function viewer(until: number): Promise<number> {
       seen.add(n);
       const seg = await get(url.replace("index.m3u8", n), false);
       if (seg.status === 200 && (await seg.arrayBuffer()).byteLength > 1000) segments++;
-      else if (url === hlsUrl) fail("segment", `${seg.status}`);
+      // A segment of a session the churner just stopped is gone with it; a live session's is not.
+      else if ((await get(url, false)).status !== 404) fail("segment", `${seg.status} ${n} of a live session`);
     }
     await Bun.sleep(500);
   }
