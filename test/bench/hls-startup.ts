@@ -20,78 +20,23 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
-import Redis from "ioredis";
-import type { Subprocess } from "bun";
-import { startBackground, stopAll } from "../support/background.ts";
-import { ROOT, TEST_REDIS_URL, TEST_TOKEN, ffmpegPids, startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
+import { startBackground } from "../support/background.ts";
+import { ROOT, TEST_REDIS_URL, TEST_TOKEN, ffmpegPids, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
 import { freePort } from "../support/ports.ts";
-import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { cleanup, intArg, log, now, runBench, startedPids, stopProc, trackDir, trackPid, trackPrefix, trackProc } from "./kit/bench.ts";
+import { CAMERA_ID, compareCold, startColdCamera, summarizeCold, type ColdCamera, type ColdComparison } from "./kit/cold-camera.ts";
+import { row, stats } from "./kit/stats.ts";
 
 // ---------------------------------------------------------------- options
 
-function intArg(name: string, def: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return def;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number >= 1`);
-  return n;
-}
 const RUNS = intArg("--runs", 7);
 /** `--breakdown`: also watch /proc and camserver's scratch dir every 5 ms during camserver runs (adds a little load). */
 const BREAKDOWN = process.argv.includes("--breakdown");
 const STARTS = intArg("--starts", 5);
-const CAMERA_ID = "benchcam";
-/** Camera left alone before a run so it tears its shared pipeline down (measure-baselines: 1.5 s). */
-const CAMERA_SETTLE_MS = 1500;
 
 // ---------------------------------------------------------------- helpers
 
-const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
-const now = () => performance.now();
-
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-function stats(xs: number[], digits = 3): Stats {
-  const r = (x: number) => Number(x.toFixed(digits));
-  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [] };
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const median = s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-  return { median: r(median), min: r(s[0]!), max: r(s[s.length - 1]!), runs: xs.map(r) };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<number> {
-  const t0 = now();
-  for (;;) {
-    if (await check()) return now() - t0;
-    if (now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(everyMs);
-  }
-}
-
-/** Raw ffmpeg processes this bench started, for the cleanup. */
-const rawProcs = new Set<Subprocess>();
-/** Temporary directories this bench made. */
-const dirs: string[] = [];
-/** Redis prefixes this bench used (keys deleted at the end). */
-const prefixes: string[] = [];
-/** Pids of every process this bench started directly (for the leftover check). */
-const startedPids: number[] = [];
-
-async function stopProc(p: Subprocess, graceMs = 3000): Promise<void> {
-  if (p.exitCode === null && p.signalCode === null) {
-    p.kill("SIGTERM");
-    const t = setTimeout(() => p.kill("SIGKILL"), graceMs);
-    await p.exited;
-    clearTimeout(t);
-  } else await p.exited;
-  rawProcs.delete(p);
-}
-
+/** VmRSS of a process, MB; throws if it has none. */
 function vmRssMb(pid: number): number {
   const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/^VmRSS:\s+(\d+)\s+kB/m);
   if (!m) throw new Error(`no VmRSS for ${pid}`);
@@ -102,14 +47,11 @@ function vmRssMb(pid: number): number {
 
 /** Raw ffmpeg, testbed README command: spawn -> index.m3u8 holding an #EXTINF (polled every 2 ms). */
 async function rawRun(url: string): Promise<number> {
-  const out = mkdtempSync(`${tmpdir()}/bench-raw-`);
-  dirs.push(out);
+  const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
   const pl = `${out}/index.m3u8`;
   const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-c:v", "copy", "-an", "-f", "hls", "-hls_time", "1", "-hls_list_size", "3", "-hls_flags", "delete_segments+omit_endlist", pl];
   const t0 = now();
-  const p = Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-  rawProcs.add(p);
-  startedPids.push(p.pid);
+  const p = trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" }));
   const errText = new Response(p.stderr).text();
   try {
     for (;;) {
@@ -128,16 +70,6 @@ async function rawRun(url: string): Promise<number> {
     await stopProc(p);
     rmSync(out, { recursive: true, force: true });
   }
-}
-
-/** No ffmpeg of the camera (source: the camera's port; HLS muxer: camserver's data dir) and state idle. */
-async function waitCameraIdle(server: CamserverProcess, camPort: number, dataDir: string, timeoutMs = 20_000): Promise<number> {
-  return until(
-    "camera idle",
-    async () => ffmpegPids(`127.0.0.1:${camPort}/`).length === 0 && ffmpegPids(dataDir).length === 0 && (await server.call("GET", `/v1/cameras/${CAMERA_ID}`)).json?.state === "idle",
-    timeoutMs,
-    50,
-  );
 }
 
 /** Probe-related flags of the camera's source ffmpeg (what the code on disk used in this run). */
@@ -232,8 +164,9 @@ function watchMilestones(t0: number, camPort: number, dataDir: string): { stop()
   };
 }
 
-/** camserver: POST /v1/streams/start -> answer; then stop and wait until the camera is idle again. */
-async function camserverRun(server: CamserverProcess, camPort: number, dataDir: string): Promise<{ startS: number; stopToIdleS: number; segments: number; probe: string; milestones?: Milestones }> {
+/** camserver: POST /v1/streams/start -> answer; then stop and wait until the camera is idle again (source and HLS muxer gone). */
+async function camserverRun(camera: ColdCamera): Promise<{ startS: number; stopToIdleS: number; segments: number; probe: string; milestones?: Milestones }> {
+  const { server, port: camPort, dataDir } = camera;
   const t0 = now();
   const watcher = BREAKDOWN ? watchMilestones(t0, camPort, dataDir) : undefined;
   const r = await server.call("POST", "/v1/streams/start", { camera_id: CAMERA_ID });
@@ -247,17 +180,15 @@ async function camserverRun(server: CamserverProcess, camPort: number, dataDir: 
   const s = await server.call("POST", "/v1/streams/stop", { session_id: r.json.session_id });
   if (s.status !== 200) throw new Error(`POST /v1/streams/stop: ${s.status} ${s.text}`);
   const t1 = now();
-  await waitCameraIdle(server, camPort, dataDir);
+  await camera.waitIdle();
   return { startS, stopToIdleS: (now() - t1) / 1000, segments, probe, milestones };
 }
 
 /** Spawns `bun infra/entry/start.ts` and times spawn -> first answered GET /health (5 ms polls). */
 async function coldStart(externalRedis: boolean, rssCameraUrl?: string): Promise<{ ms: number; health: number; rssMb?: number }> {
   const port = freePort();
-  const dataDir = tempDir("bench-cold");
-  dirs.push(dataDir);
-  const prefix = testPrefix("benchcold");
-  prefixes.push(prefix);
+  const dataDir = trackDir(tempDir("bench-cold"));
+  const prefix = trackPrefix(testPrefix("benchcold"));
   const env: Record<string, string> = {
     PORT: String(port),
     API_TOKEN: TEST_TOKEN,
@@ -269,7 +200,7 @@ async function coldStart(externalRedis: boolean, rssCameraUrl?: string): Promise
   };
   const t0 = now();
   const bg = startBackground(["bun", `${ROOT}/infra/entry/start.ts`], env);
-  startedPids.push(bg.pid);
+  trackPid(bg.pid);
   try {
     let health = 0;
     for (;;) {
@@ -303,134 +234,42 @@ async function coldStart(externalRedis: boolean, rssCameraUrl?: string): Promise
 
 // ---------------------------------------------------------------- main
 
-let cleanedUp = false;
-async function cleanup(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  await Promise.all([...rawProcs].map((p) => stopProc(p)));
-  await stopAll();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  if (prefixes.length) {
-    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on("error", () => {});
-    try {
-      await redis.connect();
-      for (const p of prefixes) {
-        let cursor = "0";
-        do {
-          const [next, keys] = await redis.scan(cursor, "MATCH", `${p}:*`, "COUNT", 500);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== "0");
-      }
-    } catch (err) {
-      log(`could not delete bench keys from Redis: ${(err as Error).message}`);
-    } finally {
-      redis.disconnect();
-    }
-  }
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => {
-    log(`${sig}: stopping everything`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-function row(cells: (string | number)[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
-}
-
 async function main(): Promise<void> {
   const ffmpegVersion = Bun.spawnSync(["ffmpeg", "-version"]).stdout.toString().split("\n")[0] ?? "";
-  let cam: TestbedServer | undefined;
   let server: CamserverProcess | undefined;
-  const raw: number[] = [];
-  const cs: number[] = [];
-  /** Per run: stream time from the join to the camera's next key frame (s). */
-  const rawWait: number[] = [];
-  const csWait: number[] = [];
+  let cold!: ColdComparison;
   const stopToIdle: number[] = [];
   /** Distinct probe flags of the source ffmpeg seen in camserver runs. */
   const probes = new Set<string>();
   const miles: (Required<Milestones> & { answer: number })[] = [];
-  const warmup: { raw?: number; camserver?: number } = {};
-  let coldPipelines = 0;
-  let measuredRuns = 0;
   let rssAfterRunsMb: number | undefined;
   const coldExt: number[] = [];
   const coldPriv: number[] = [];
   const rss: number[] = [];
   try {
-    cam = await startRtspCamera({ user: "admin", pass: "secret" });
-    startedPids.push(cam.pid);
-    const camPort = cam.port;
-    const dataDir = tempDir("bench");
-    dirs.push(dataDir);
-    const prefix = testPrefix("bench");
-    prefixes.push(prefix);
-    server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir, PIPELINE_GRACE_MS: "500" });
-    startedPids.push(server.pid);
-    const reg = await server.call("POST", "/v1/cameras", { id: CAMERA_ID, name: "Bench camera", source_url: cam.url });
-    if (reg.status !== 201) throw new Error(`register camera: ${reg.status} ${reg.text}`);
-    log(`camera ${cam.url.replace(/\/\/[^@]*@/, "//")} (pid ${cam.pid}), camserver ${server.base} (pid ${server.pid}), ${RUNS} runs`);
-
-    const newPipelines = () => (cam!.output().match(/new pipeline/g) ?? []).length;
-    /** Camera untouched for CAMERA_SETTLE_MS, then a random 0-1 s (random GOP phase). */
-    const pause = async () => {
-      await waitCameraIdle(server!, camPort, dataDir);
-      await Bun.sleep(CAMERA_SETTLE_MS + Math.random() * 1000);
-    };
-    /**
-     * The camera logs `new pipeline, clip position P s` when a client makes it start its shared
-     * pipeline; the clip has a key frame at every whole second, so that run's first key frame
-     * came 1 - frac(P) s of stream after the join (NaN: the run reused a running pipeline).
-     */
-    const keyframeWait = (fromChar: number): number => {
-      const m = cam!.output().slice(fromChar).match(/new pipeline, clip position ([\d.]+)s/);
-      if (!m) return NaN;
-      const frac = Number(m[1]) % 1;
-      return frac < 0.0005 ? 0 : 1 - frac;
-    };
-    const one = async (kind: "raw" | "camserver"): Promise<{ s: number; wait: number }> => {
-      await pause();
-      const before = newPipelines();
-      const logFrom = cam!.output().length;
-      let v: number;
-      if (kind === "raw") v = await rawRun(cam!.url);
-      else {
-        const r = await camserverRun(server!, camPort, dataDir);
-        v = r.startS;
-        stopToIdle.push(r.stopToIdleS);
-        probes.add(r.probe);
-        const m = r.milestones;
-        if (m?.sourceSpawn !== undefined && m.muxerSpawn !== undefined && m.localPlaylist !== undefined) miles.push({ sourceSpawn: m.sourceSpawn, muxerSpawn: m.muxerSpawn, localPlaylist: m.localPlaylist, answer: r.startS * 1000 });
-      }
-      if (newPipelines() > before) coldPipelines++;
-      return { s: v, wait: keyframeWait(logFrom) };
-    };
-
-    // One unrecorded pair first: Bun JIT, BullMQ queue scripts, page cache of ffmpeg.
-    warmup.raw = (await one("raw")).s;
-    warmup.camserver = (await one("camserver")).s;
-    stopToIdle.length = 0;
-    miles.length = 0;
-    coldPipelines = 0;
-    log(`warm-up (not counted): raw ${warmup.raw.toFixed(3)} s, camserver ${warmup.camserver.toFixed(3)} s`);
-
-    for (let i = 0; i < RUNS; i++) {
-      const order: ("raw" | "camserver")[] = i % 2 === 0 ? ["raw", "camserver"] : ["camserver", "raw"];
-      const got: Record<string, { s: number; wait: number }> = {};
-      for (const k of order) {
-        got[k] = await one(k);
-        measuredRuns++;
-      }
-      raw.push(got.raw!.s);
-      cs.push(got.camserver!.s);
-      rawWait.push(got.raw!.wait);
-      csWait.push(got.camserver!.wait);
-      log(`run ${i + 1}/${RUNS} (${order.join(" first, ")} second): raw ${got.raw!.s.toFixed(3)} s (key frame after ${got.raw!.wait.toFixed(3)}), camserver ${got.camserver!.s.toFixed(3)} s (key frame after ${got.camserver!.wait.toFixed(3)})`);
-    }
+    const camera = await startColdCamera({ dirName: "bench", prefixName: "bench", graceMs: 500, idleWaitsForMuxer: true, note: `${RUNS} runs` });
+    const cam = camera.cam;
+    server = camera.server;
+    cold = await compareCold(
+      camera,
+      RUNS,
+      "",
+      {
+        raw: () => rawRun(cam.url),
+        camserver: async () => {
+          const r = await camserverRun(camera);
+          stopToIdle.push(r.stopToIdleS);
+          probes.add(r.probe);
+          const m = r.milestones;
+          if (m?.sourceSpawn !== undefined && m.muxerSpawn !== undefined && m.localPlaylist !== undefined) miles.push({ sourceSpawn: m.sourceSpawn, muxerSpawn: m.muxerSpawn, localPlaylist: m.localPlaylist, answer: r.startS * 1000 });
+          return r.startS;
+        },
+      },
+      () => {
+        stopToIdle.length = 0;
+        miles.length = 0;
+      },
+    );
     await Bun.sleep(3000);
     rssAfterRunsMb = vmRssMb(server.pid);
     await server.stop();
@@ -456,14 +295,9 @@ async function main(): Promise<void> {
   }
 
   // ---------------------------------------------------------------- report
-  const R = stats(raw);
-  const C = stats(cs);
-  const ratio = Number((C.median / R.median).toFixed(3));
-  // Phase-corrected: minus the key-frame wait of each run (runs that reused a pipeline are left out).
-  const minusWait = (xs: number[], ws: number[]) => xs.map((x, i) => x - ws[i]!).filter((x) => Number.isFinite(x));
-  const RC = stats(minusWait(raw, rawWait));
-  const CC = stats(minusWait(cs, csWait));
-  const ratioCorrected = Number((CC.median / RC.median).toFixed(3));
+  const { warmup, coldPipelines, measuredRuns } = cold;
+  // Also phase-corrected: minus the key-frame wait of each run (runs that reused a pipeline are left out).
+  const { raw: R, camserver: C, ratio, rawMinusWait: RC, camserverMinusWait: CC, ratioMinusWait: ratioCorrected } = summarizeCold(cold);
   const CE = stats(coldExt, 0);
   const CP = stats(coldPriv, 0);
   const M = stats(rss, 1);
@@ -516,11 +350,11 @@ async function main(): Promise<void> {
       camserver_stream_start_s: C,
       ratio_of_medians: ratio,
       ratio_target_met: ratio <= 1.1,
-      keyframe_wait_s: { raw: stats(rawWait).runs, camserver: stats(csWait).runs },
+      keyframe_wait_s: { raw: stats(cold.rawWait).runs, camserver: stats(cold.camserverWait).runs },
       raw_minus_keyframe_wait_s: RC,
       camserver_minus_keyframe_wait_s: CC,
       ratio_of_medians_minus_keyframe_wait: ratioCorrected,
-      warmup_s: { raw: Number(warmup.raw?.toFixed(3)), camserver: Number(warmup.camserver?.toFixed(3)) },
+      warmup_s: { raw: Number(warmup.raw.toFixed(3)), camserver: Number(warmup.camserver.toFixed(3)) },
       camserver_stop_to_idle_s: stats(stopToIdle),
       camera_new_pipeline_runs: `${coldPipelines}/${measuredRuns}`,
       camserver_source_probe_flags: [...probes],
@@ -532,11 +366,4 @@ async function main(): Promise<void> {
   );
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (err) {
-  console.error(`bench failed: ${(err as Error).stack ?? err}`);
-  await cleanup();
-  process.exit(1);
-}
+await runBench(main);

@@ -28,105 +28,32 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import Redis from "ioredis";
 import { Queue, QueueEvents, Worker } from "bullmq";
-import type { Subprocess } from "bun";
-import { stopAll } from "../support/background.ts";
-import { TEST_REDIS_URL, TEST_TOKEN, ffmpegPids, startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
-import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
 import { openRedis } from "../../queues/connection.ts";
 import { decodeKeyframeToJpeg } from "../../src/pipeline/snapshot/jpeg-decoder.ts";
+import { atCleanup, cleanup, intArg, leftovers, log, now, runBench, startedPids, stopProc, trackDir, trackProc, until } from "./kit/bench.ts";
+import { CAMERA_ID, compareCold, startColdCamera, summarizeCold } from "./kit/cold-camera.ts";
+import { dist, pct, r1, r3, row } from "./kit/stats.ts";
 
 // ---------------------------------------------------------------- options
 
-function intArg(name: string, def: number): number {
-  const i = process.argv.indexOf(name);
-  if (i < 0) return def;
-  const n = Number(process.argv[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} needs a whole number >= 1`);
-  return n;
-}
 const RUNS = intArg("--runs", 7);
 const LIVE = intArg("--live", 50);
 const CONCURRENT = intArg("--concurrent", 20);
-const CAMERA_ID = "benchcam";
-/** Camera left alone before a cold run so it tears its shared pipeline down (measure-baselines: 1.5 s). */
-const CAMERA_SETTLE_MS = 1500;
 const GRACE_MS = 300;
 /** Pieces measured by hand in the breakdown, each this many times. */
 const PIECES = 20;
 
 // ---------------------------------------------------------------- helpers
 
-const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
-const now = () => performance.now();
-
-/** Linear-interpolated percentile (numpy's default), p in 0..100. */
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const k = ((s.length - 1) * p) / 100;
-  const lo = Math.floor(k);
-  const hi = Math.ceil(k);
-  return s[lo]! + (s[hi]! - s[lo]!) * (k - lo);
-}
-const r1 = (x: number) => Number(x.toFixed(1));
-const r3 = (x: number) => Number(x.toFixed(3));
-
-interface Dist {
-  n: number;
-  p50: number;
-  p95: number;
-  min: number;
-  max: number;
-}
-function dist(xs: number[]): Dist {
-  return { n: xs.length, p50: r1(pct(xs, 50)), p95: r1(pct(xs, 95)), min: r1(Math.min(...xs)), max: r1(Math.max(...xs)) };
-}
-interface Stats {
-  median: number;
-  min: number;
-  max: number;
-  runs: number[];
-}
-function stats(xs: number[]): Stats {
-  if (xs.length === 0) return { median: NaN, min: NaN, max: NaN, runs: [] };
-  return { median: r3(pct(xs, 50)), min: r3(Math.min(...xs)), max: r3(Math.max(...xs)), runs: xs.map(r3) };
-}
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 20): Promise<number> {
-  const t0 = now();
-  for (;;) {
-    if (await check()) return now() - t0;
-    if (now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(everyMs);
-  }
-}
-
 const isJpeg = (b: Uint8Array) => b.byteLength > 2 && b[0] === 0xff && b[1] === 0xd8;
 
-/** Raw ffmpeg processes this bench started, for the cleanup. */
-const rawProcs = new Set<Subprocess>();
-/** Temporary directories this bench made. */
-const dirs: string[] = [];
-/** Redis prefixes this bench used (keys deleted at the end). */
-const prefixes: string[] = [];
-/** Pids of every process this bench started directly (for the leftover check). */
-const startedPids: number[] = [];
-/** Strings on the command lines of processes started by this bench or its camserver (leftover check). */
-const needles: string[] = [];
-/** In-process BullMQ objects of the breakdown (closed in cleanup). */
+/** In-process BullMQ objects of the breakdown (closed in cleanup, last added first). */
 const closers: (() => Promise<unknown>)[] = [];
-
-async function stopProc(p: Subprocess, graceMs = 3000): Promise<void> {
-  if (p.exitCode === null && p.signalCode === null) {
-    p.kill("SIGTERM");
-    const t = setTimeout(() => p.kill("SIGKILL"), graceMs);
-    await p.exited;
-    clearTimeout(t);
-  } else await p.exited;
-  rawProcs.delete(p);
-}
+atCleanup(async () => {
+  for (const c of closers.reverse()) await c().catch(() => {});
+});
 
 // ---------------------------------------------------------------- measurements
 
@@ -150,14 +77,11 @@ async function snapshot(server: CamserverProcess, query = ""): Promise<Shot> {
 
 /** Raw ffmpeg one-frame snapshot: spawn -> exit (s). */
 async function rawRun(url: string): Promise<number> {
-  const out = mkdtempSync(`${tmpdir()}/bench-snap-raw-`);
-  dirs.push(out);
+  const out = trackDir(mkdtempSync(`${tmpdir()}/bench-snap-raw-`));
   const jpg = `${out}/out.jpg`;
   const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-frames:v", "1", "-f", "image2", "-y", jpg];
   const t0 = now();
-  const p = Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
-  rawProcs.add(p);
-  startedPids.push(p.pid);
+  const p = trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" }));
   const errText = new Response(p.stderr).text();
   const timer = setTimeout(() => p.kill("SIGKILL"), 20_000);
   try {
@@ -173,92 +97,19 @@ async function rawRun(url: string): Promise<number> {
   }
 }
 
-/** State idle and no ffmpeg with the camera's port on its command line. */
-async function waitCameraIdle(server: CamserverProcess, camPort: number, timeoutMs = 20_000): Promise<number> {
-  return until(
-    "camera idle",
-    async () => ffmpegPids(`127.0.0.1:${camPort}/`).length === 0 && (await server.call("GET", `/v1/cameras/${CAMERA_ID}`)).json?.state === "idle",
-    timeoutMs,
-    50,
-  );
-}
-
-// ---------------------------------------------------------------- cleanup
-
-let cleanedUp = false;
-async function cleanup(): Promise<void> {
-  if (cleanedUp) return;
-  cleanedUp = true;
-  for (const c of closers.reverse()) await c().catch(() => {});
-  await Promise.all([...rawProcs].map((p) => stopProc(p)));
-  await stopAll();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  if (prefixes.length) {
-    const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    redis.on("error", () => {});
-    try {
-      await redis.connect();
-      for (const p of prefixes) {
-        let cursor = "0";
-        do {
-          const [next, keys] = await redis.scan(cursor, "MATCH", `${p}:*`, "COUNT", 500);
-          cursor = next;
-          if (keys.length) await redis.del(...keys);
-        } while (cursor !== "0");
-      }
-    } catch (err) {
-      log(`could not delete bench keys from Redis: ${(err as Error).message}`);
-    } finally {
-      redis.disconnect();
-    }
-  }
-}
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
-  process.on(sig, () => {
-    log(`${sig}: stopping everything`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
-
-/** Lines of `ps -eo pid,args` matching ffmpeg|rtsp-camera|infra/entry that belong to this bench. */
-function leftovers(): string[] {
-  const ps = Bun.spawnSync(["ps", "-eo", "pid=,args="]).stdout.toString().split("\n");
-  return ps.filter((l) => {
-    if (!/ffmpeg|rtsp-camera|infra\/entry/.test(l)) return false;
-    const pid = Number(l.trim().split(/\s+/)[0]);
-    return startedPids.includes(pid) || needles.some((n) => l.includes(n));
-  });
-}
-
-function row(cells: (string | number)[], widths: number[]): string {
-  return cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]!) : String(c).padStart(widths[i]!))).join("  ");
-}
-
 // ---------------------------------------------------------------- main
 
 async function main(): Promise<void> {
   const ffmpegVersion = Bun.spawnSync(["ffmpeg", "-version"]).stdout.toString().split("\n")[0] ?? "";
-  let cam: TestbedServer | undefined;
   let server: CamserverProcess | undefined;
   let ok = false;
   const result: Record<string, unknown> = {};
   const lines: string[] = [];
   try {
-    cam = await startRtspCamera({ user: "admin", pass: "secret" });
-    startedPids.push(cam.pid);
-    const camPort = cam.port;
-    needles.push(`127.0.0.1:${camPort}/`, `--port ${camPort} `);
-    const dataDir = tempDir("bench-snap");
-    dirs.push(dataDir);
-    needles.push(dataDir);
-    const prefix = testPrefix("benchsnap");
-    prefixes.push(prefix);
-    server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir, PIPELINE_GRACE_MS: String(GRACE_MS) });
-    startedPids.push(server.pid);
-    const reg = await server.call("POST", "/v1/cameras", { id: CAMERA_ID, name: "Bench camera", source_url: cam.url });
-    if (reg.status !== 201) throw new Error(`register camera: ${reg.status} ${reg.text}`);
-    log(`camera ${cam.url.replace(/\/\/[^@]*@/, "//")} (pid ${cam.pid}), camserver ${server.base} (pid ${server.pid}), PIPELINE_GRACE_MS=${GRACE_MS}`);
-    const newPipelines = () => (cam!.output().match(/new pipeline/g) ?? []).length;
+    // Idle before a cold run: state `idle` and no ffmpeg with the camera's port on its command line.
+    const camera = await startColdCamera({ dirName: "bench-snap", prefixName: "benchsnap", graceMs: GRACE_MS, idleWaitsForMuxer: false, note: `PIPELINE_GRACE_MS=${GRACE_MS}` });
+    const { cam, prefix } = camera;
+    server = camera.server;
 
     // ------------------------------------------------------------ 1. live camera
     const st = await server.call("POST", "/v1/streams/start", { camera_id: CAMERA_ID });
@@ -268,7 +119,7 @@ async function main(): Promise<void> {
     await pl.text();
     const liveState = (await server.call("GET", `/v1/cameras/${CAMERA_ID}`)).json?.state;
     if (liveState !== "live") throw new Error(`camera state after stream start: ${liveState}`);
-    const pipelinesBefore = newPipelines();
+    const pipelinesBefore = camera.newPipelines();
     const warm: number[] = [];
     for (let i = 0; i < 3; i++) warm.push((await snapshot(server)).ms);
     log(`live: stream ${st.json.session_id} started, state ${liveState}; warm-up (not counted) ${warm.map((x) => x.toFixed(0)).join(" ")} ms`);
@@ -285,7 +136,7 @@ async function main(): Promise<void> {
     const concWall = now() - tc;
     const C = dist(conc.map((s) => s.ms));
     log(`live concurrent x${CONCURRENT}: wall ${concWall.toFixed(1)} ms, p50 ${C.p50} max ${C.max} ms`);
-    const liveExtraPipelines = newPipelines() - pipelinesBefore;
+    const liveExtraPipelines = camera.newPipelines() - pipelinesBefore;
 
     // Breakdown (no requests in flight). a) BullMQ job records of the sequential requests.
     const redis = openRedis(TEST_REDIS_URL);
@@ -350,12 +201,10 @@ async function main(): Promise<void> {
     const execFloor: number[] = [];
     for (let i = 0; i < PIECES; i++) {
       const t0 = now();
-      const p = Bun.spawn(["setpriv", "--pdeathsig", "KILL", "--", "setsid", "ffmpeg", "-hide_banner", "-version"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" });
-      rawProcs.add(p);
-      startedPids.push(p.pid);
+      const p = trackProc(Bun.spawn(["setpriv", "--pdeathsig", "KILL", "--", "setsid", "ffmpeg", "-hide_banner", "-version"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }));
       await p.exited;
-      rawProcs.delete(p);
       execFloor.push(now() - t0);
+      await stopProc(p);
     }
 
     const B = {
@@ -377,58 +226,12 @@ async function main(): Promise<void> {
     if (stop.status !== 200) throw new Error(`POST /v1/streams/stop: ${stop.status} ${stop.text}`);
 
     // ------------------------------------------------------------ 2. cold camera
-    /**
-     * The camera logs `new pipeline, clip position P s` when a client makes it start its shared
-     * pipeline; key frames sit on whole seconds, so that run's first key frame came 1 - frac(P) s
-     * of stream after the join (NaN: no new pipeline, the run was not cold at the camera).
-     */
-    const keyframeWait = (fromChar: number): number => {
-      const m = cam!.output().slice(fromChar).match(/new pipeline, clip position ([\d.]+)s/);
-      if (!m) return NaN;
-      const frac = Number(m[1]) % 1;
-      return frac < 0.0005 ? 0 : 1 - frac;
-    };
-    let coldPipelines = 0;
-    let measuredRuns = 0;
-    const one = async (kind: "raw" | "camserver"): Promise<{ s: number; wait: number }> => {
-      await waitCameraIdle(server!, camPort);
-      await Bun.sleep(CAMERA_SETTLE_MS + Math.random() * 1000);
-      const before = newPipelines();
-      const logFrom = cam!.output().length;
-      const s = kind === "raw" ? await rawRun(cam!.url) : (await snapshot(server!)).ms / 1000;
-      if (newPipelines() > before) coldPipelines++;
-      return { s, wait: keyframeWait(logFrom) };
-    };
-    const warmup = { raw: (await one("raw")).s, camserver: (await one("camserver")).s };
-    coldPipelines = 0;
-    log(`cold warm-up (not counted): raw ${warmup.raw.toFixed(3)} s, camserver ${warmup.camserver.toFixed(3)} s`);
-    const raw: number[] = [];
-    const cs: number[] = [];
-    const rawWait: number[] = [];
-    const csWait: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const order: ("raw" | "camserver")[] = i % 2 === 0 ? ["raw", "camserver"] : ["camserver", "raw"];
-      const got: Record<string, { s: number; wait: number }> = {};
-      for (const k of order) {
-        got[k] = await one(k);
-        measuredRuns++;
-      }
-      raw.push(got.raw!.s);
-      cs.push(got.camserver!.s);
-      rawWait.push(got.raw!.wait);
-      csWait.push(got.camserver!.wait);
-      log(`cold run ${i + 1}/${RUNS} (${order.join(" first, ")} second): raw ${got.raw!.s.toFixed(3)} s (key frame after ${got.raw!.wait.toFixed(3)}), camserver ${got.camserver!.s.toFixed(3)} s (key frame after ${got.camserver!.wait.toFixed(3)})`);
-    }
-    await waitCameraIdle(server, camPort);
+    const cold = await compareCold(camera, RUNS, "cold ", { raw: () => rawRun(cam.url), camserver: async () => (await snapshot(server!)).ms / 1000 });
+    const { warmup, coldPipelines, measuredRuns, rawWait, camserverWait: csWait } = cold;
+    await camera.waitIdle();
 
     // ------------------------------------------------------------ report
-    const R = stats(raw);
-    const CS = stats(cs);
-    const ratio = r3(CS.median / R.median);
-    const minusWait = (xs: number[], ws: number[]) => xs.map((x, i) => x - ws[i]!).filter((x) => Number.isFinite(x));
-    const RC = stats(minusWait(raw, rawWait));
-    const CC = stats(minusWait(cs, csWait));
-    const ratioCorrected = r3(CC.median / RC.median);
+    const { raw: R, camserver: CS, ratio, rawMinusWait: RC, camserverMinusWait: CC, ratioMinusWait: ratioCorrected } = summarizeCold(cold);
     const w = [50, 9, 9, 9, 9];
     const f1 = (x: number) => x.toFixed(1);
     const f3 = (x: number) => x.toFixed(3);
@@ -507,11 +310,4 @@ async function main(): Promise<void> {
   }
 }
 
-try {
-  await main();
-  process.exit(0);
-} catch (err) {
-  console.error(`bench failed: ${(err as Error).stack ?? err}`);
-  await cleanup();
-  process.exit(1);
-}
+await runBench(main);

@@ -50,6 +50,8 @@ import { resolve } from "node:path";
 import { startBackground, stopAll, type Background } from "../support/background.ts";
 import { freePort } from "../support/ports.ts";
 import { clipsDir, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { log, until } from "./kit/bench.ts";
+import { pctNearestRank, r1, r2 } from "./kit/stats.ts";
 
 // ---------------------------------------------------------------- options
 
@@ -76,7 +78,6 @@ if (!["base", "preparsed"].includes(VARIANT)) throw new Error("--variant must be
 const HERE = import.meta.dir;
 const CLK_TCK = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
 
-const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 const epoch = () => performance.timeOrigin + performance.now();
 
 // ---------------------------------------------------------------- /proc helpers
@@ -139,15 +140,7 @@ function alive(pid: number): boolean {
   return out !== "" && !out.split(/\s+/)[1]?.startsWith("Z");
 }
 
-// ---------------------------------------------------------------- stats helpers
-
-function pct(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
-const r1 = (x: number) => Number(x.toFixed(1));
-const r2 = (x: number) => Number(x.toFixed(2));
+// ---------------------------------------------------------------- HTTP helpers
 
 async function getJson<T = any>(url: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url, init);
@@ -165,15 +158,6 @@ async function clockOffset(base: string): Promise<{ offset: number; rtt: number 
     if (b - a < best.rtt) best = { offset: now - (a + b) / 2, rtt: b - a };
   }
   return best;
-}
-
-async function until(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number, everyMs = 100): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await Bun.sleep(everyMs);
-  }
 }
 
 // ---------------------------------------------------------------- processes
@@ -283,7 +267,7 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
   }
   await Promise.all(receivers.map((r) => r.bg.waitFor(/ready:/, 30_000 + 1500 * r.count)));
   for (const r of receivers) if (!/ready: (\d+) of \1/.test(r.bg.output())) log(`warning: ${r.bg.output().match(/ready:.*/)?.[0]}`);
-  await until(`${n} viewers sending`, async () => (await getJson(`${senderBase}/state`)).connected >= n, 20_000);
+  await until(`${n} viewers sending`, async () => (await getJson(`${senderBase}/state`)).connected >= n, 20_000, 100);
   const offsets = [senderClock, ...(await Promise.all(receivers.map((r) => clockOffset(r.base)))).map((o) => o.offset)];
   const clockOffsetMaxMs = Math.max(...offsets.map(Math.abs));
   await Bun.sleep(WARMUP * 1000);
@@ -411,18 +395,18 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
     otherCpuPct: r1((100 * ((m1[0] - m0[0]) / CLK_TCK - (c1 - c0) - (ff1 - ff0) - (cam1 - cam0) - rc1.reduce((a, x, i) => a + x - rc0[i]!, 0))) / win),
     sourceFps: r1(windowFrames.length / win),
     fpsMin: r1(Math.min(...fps)),
-    fpsMedian: r1(pct(fps, 50)),
+    fpsMedian: r1(pctNearestRank(fps, 50)),
     lossPct: r2((100 * lost) / Math.max(1, packets + lost)),
     packetsReceived: packets,
     packetsLost: lost,
-    latencyP50: r2(pct(latencies, 50)),
-    latencyP99: r2(pct(latencies, 99)),
+    latencyP50: r2(pctNearestRank(latencies, 50)),
+    latencyP99: r2(pctNearestRank(latencies, 99)),
     latencyMax: r2(Math.max(...latencies)),
-    keyframeLatencyP50: r2(pct(keyLatencies, 50)),
+    keyframeLatencyP50: r2(pctNearestRank(keyLatencies, 50)),
     keyframeLatencyMax: r2(Math.max(...keyLatencies)),
-    pframeLatencyP99: r2(pct(pLatencies, 99)),
-    sentP50: r2(pct(sent, 50)),
-    sentP99: r2(pct(sent, 99)),
+    pframeLatencyP99: r2(pctNearestRank(pLatencies, 99)),
+    sentP50: r2(pctNearestRank(sent, 50)),
+    sentP99: r2(pctNearestRank(sent, 99)),
     queueDrops,
     keyframeRequests,
     udpRcvbufErrors: udp1.rcvbuf - udp0.rcvbuf,
