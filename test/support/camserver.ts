@@ -20,9 +20,14 @@ export const TEST_TOKEN = "test-token-0123456789";
 
 const ENTRY = { start: "infra/entry/start.ts", api: "infra/entry/api.ts", worker: "workers/main.ts" } as const;
 
+/** Every prefix handed out in this process, deleted after the run (redis-cleanup.ts). */
+export const usedPrefixes = new Set<string>();
+
 /** A unique Redis prefix for one test file. */
 export function testPrefix(name: string): string {
-  return `cstest-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const prefix = `cstest-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  usedPrefixes.add(prefix);
+  return prefix;
 }
 
 /** A fresh temporary data directory. */
