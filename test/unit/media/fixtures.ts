@@ -3,6 +3,7 @@
  * commands that made them are in ./fixtures/README.md.
  */
 
+import { MediaError } from "../../../src/media/errors.ts";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AccessUnit } from "../../../src/media/access-unit.ts";
@@ -164,4 +165,15 @@ export function flvTags(flv: Uint8Array): { offset: number; type: number; dataSi
     o += 11 + dataSize + 4;
   }
   return tags;
+}
+
+/** Runs `f` and fails if it throws anything but a MediaError. Returns whether it threw. */
+export function onlyMediaErrors(f: () => unknown): boolean {
+  try {
+    f();
+    return false;
+  } catch (e) {
+    if (!(e instanceof MediaError)) throw new Error(`threw a non-MediaError: ${String(e)}`, { cause: e });
+    return true;
+  }
 }

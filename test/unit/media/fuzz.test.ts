@@ -6,12 +6,11 @@ import { describe, expect, it } from "bun:test";
 import type { AccessUnit } from "../../../src/media/access-unit.ts";
 import { AnnexBSplitter, splitAnnexB } from "../../../src/media/annexb.ts";
 import { buildAvcConfig, parseAvcConfig } from "../../../src/media/avc-config.ts";
-import { MediaError } from "../../../src/media/errors.ts";
 import { FlvDemuxer } from "../../../src/media/flv-demux.ts";
 import { FlvMuxer } from "../../../src/media/flv-mux.ts";
 import { ParameterSetCache, withParameterSets } from "../../../src/media/parameter-sets.ts";
 import { parseSps } from "../../../src/media/sps.ts";
-import { FLV_FIXTURES, SPS_CASES, fixture, flvTags, hex, prng, randomChunks } from "./fixtures.ts";
+import { FLV_FIXTURES, SPS_CASES, fixture, flvTags, hex, onlyMediaErrors, prng, randomChunks } from "./fixtures.ts";
 
 const rand = prng(20_240_601);
 const int = (n: number) => Math.floor(rand() * n);
@@ -37,17 +36,6 @@ function mutateTagHeaders(flv: Uint8Array): Uint8Array {
     b[t.offset + int(Math.min(11 + t.dataSize, 40))] = int(256);
   }
   return b;
-}
-
-/** Runs `f` and fails the test if it throws anything but a MediaError. Returns whether it threw. */
-function onlyMediaErrors(f: () => unknown): boolean {
-  try {
-    f();
-    return false;
-  } catch (e) {
-    if (!(e instanceof MediaError)) throw new Error(`threw a non-MediaError: ${String(e)}`, { cause: e });
-    return true;
-  }
 }
 
 const FLV_HEADER = hex("464c5601010000000900000000");

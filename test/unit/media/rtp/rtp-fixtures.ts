@@ -3,7 +3,6 @@
  * ../fixtures/README.md), a packetize -> depacketize round trip, and byte helpers.
  */
 import type { AccessUnit } from "../../../../src/media/access-unit.ts";
-import { MediaError } from "../../../../src/media/errors.ts";
 import { withParameterSets } from "../../../../src/media/parameter-sets.ts";
 import { H264Depacketizer } from "../../../../src/media/rtp/h264-depacketizer.ts";
 import { H264Packetizer, type H264PacketizerOptions } from "../../../../src/media/rtp/h264-packetizer.ts";
@@ -47,16 +46,7 @@ export function sentNalus(au: AccessUnit): Uint8Array[] {
   return au.nalus.filter((n) => n.length > 0 && (n[0]! & 0x1f) !== 9);
 }
 
-/** Runs `f` and fails if it throws anything but a MediaError. Returns whether it threw. */
-export function onlyMediaErrors(f: () => unknown): boolean {
-  try {
-    f();
-    return false;
-  } catch (e) {
-    if (!(e instanceof MediaError)) throw new Error(`threw a non-MediaError: ${String(e)}`, { cause: e });
-    return true;
-  }
-}
+export { onlyMediaErrors } from "../fixtures.ts";
 
 /** Fields of the fixed header of a packet, read by hand (independently of rtp-header.ts). */
 export function headerOf(p: Uint8Array) {
