@@ -9,6 +9,11 @@ import { randomBytes } from "node:crypto";
 import type { Keys } from "./keys.ts";
 import type { LeaseStore } from "./lease-store.ts";
 
+/** The per-camera opening lock lives at most this long, ms; waiters poll every LOCK_POLL_MS. */
+const LOCK_MS = 2000;
+const LOCK_POLL_MS = 10;
+const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+
 /** One HLS session as the API shows it. */
 export interface HlsSession {
   readonly sessionId: string;
@@ -41,6 +46,21 @@ export class HlsSessionStore {
    * @returns the session and whether it was created by this call
    */
   async openOrExtend(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
+    // One opener per camera at a time, so concurrent first starts share one session.
+    const lock = `${this.keys.hlsCameraSession(cameraId)}:lock`;
+    const token = randomBytes(6).toString("hex");
+    for (let tries = 0; (await this.redis.set(lock, token, "PX", LOCK_MS, "NX")) !== "OK"; tries++) {
+      if (tries * LOCK_POLL_MS > LOCK_MS) throw new Error(`could not open the HLS session of camera ${cameraId}: lock held`);
+      await Bun.sleep(LOCK_POLL_MS);
+    }
+    try {
+      return await this.openLocked(cameraId);
+    } finally {
+      await this.redis.eval(UNLOCK, 1, lock, token);
+    }
+  }
+
+  private async openLocked(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
     const now = Date.now();
     const expiresAt = now + this.timing.ttlMs;
     const existing = await this.redis.get(this.keys.hlsCameraSession(cameraId));

@@ -121,3 +121,13 @@ describe("HlsSessionStore", () => {
     expect((await leases.count(lapsing.session.cameraId)).total).toBe(0);
   });
 });
+
+describe("HlsSessionStore under concurrent first starts", () => {
+  it("gives concurrent first starts of one camera one shared session", async () => {
+    const store = new HlsSessionStore(redis, keys, new LeaseStore(redis, keys), { ttlMs: 5000, idleMs: 5000 });
+    const cam = cameraId();
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.openOrExtend(cam)));
+    expect(new Set(results.map((r) => r.session.sessionId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+});
