@@ -38,6 +38,8 @@ export interface Config {
   readonly apiToken: string | undefined;
   /** Name of this worker process as shown in camera state and Bull Board. @defaultValue "<hostname>:<pid>" (`WORKER_ID`) */
   readonly workerId: string;
+  /** Port of a `/metrics`-only HTTP listener of `worker` processes; undefined = none. (`METRICS_PORT`) */
+  readonly metricsPort: number | undefined;
   /** Extra ICE host candidate addresses for WebRTC, e.g. the host's LAN or public IP. @defaultValue [] (`WEBRTC_PUBLIC_IPS`, comma-separated) */
   readonly webrtcPublicIps: readonly string[];
   /** UDP port range of WebRTC ICE, inclusive; undefined = any. (`WEBRTC_PORT_RANGE`, "min-max") */
@@ -114,6 +116,7 @@ export function loadConfig(env: Env = process.env): Config {
     pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),
     apiToken: token,
     workerId: env.WORKER_ID || `${hostname()}:${process.pid}`,
+    metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0, 1, 65535) : undefined,
     webrtcPublicIps: ips(env),
     webrtcPortRange: portRange(env),
     logLevel: level,

@@ -6,6 +6,7 @@
 import { openDatabase } from "../src/db/open-database.ts";
 import { CamerasRepository } from "../src/db/cameras-repository.ts";
 import { createLogger } from "../src/log.ts";
+import { registry } from "../src/metrics.ts";
 import { openRedis } from "../queues/connection.ts";
 import { configOrExit, logUnhandledErrors, onShutdown } from "../src/lifecycle.ts";
 import { startWorkers } from "./runtime.ts";
@@ -20,7 +21,16 @@ logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db), log });
+// Worker hosts serve no API; METRICS_PORT gives Prometheus their pipeline metrics.
+const metrics = config.metricsPort
+  ? Bun.serve({
+      port: config.metricsPort,
+      fetch: async (req) =>
+        new URL(req.url).pathname === "/metrics" ? new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }) : new Response("not found", { status: 404 }),
+    })
+  : undefined;
 onShutdown(async () => {
+  await metrics?.stop();
   await runtime.close();
   await database.close();
   redis.disconnect();

@@ -9,6 +9,7 @@ import { readProcStat } from "../../src/proc/proc-stat.ts";
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, type CamserverProcess } from "../support/camserver.ts";
 import { createTestDatabase, skipWithoutMysql, type TestDatabase } from "../support/mysql.ts";
+import { freePort } from "../support/ports.ts";
 import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 let db: TestDatabase;
@@ -92,9 +93,12 @@ describe.skipIf(skipWithoutMysql)("API and two workers without a shared data dir
     });
     try {
       expect(ffmpegPids("orphan-marker")).toHaveLength(1);
-      workers.c = await startCamserver("worker", { ...env, DATA_DIR: tempDir("wc"), WORKER_ID: "worker-c" });
+      const metricsPort = freePort();
+      workers.c = await startCamserver("worker", { ...env, DATA_DIR: tempDir("wc"), WORKER_ID: "worker-c", METRICS_PORT: String(metricsPort) });
       expect(await eventually(() => ffmpegPids("orphan-marker").length === 0, 2000)).toBe(true);
       expect(workers.c.output()).toContain("leftover");
+      // A worker host has no API: METRICS_PORT serves its metrics.
+      expect(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text()).toContain("camserver_held_cameras");
     } finally {
       orphan.kill("SIGKILL");
       await orphan.exited;

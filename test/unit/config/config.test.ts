@@ -52,6 +52,7 @@ describe("loadConfig", () => {
       API_TOKEN: "12345678",
       WORKER_ID: "edge-1",
       LOG_LEVEL: "debug",
+      METRICS_PORT: "9100",
       WEBRTC_PUBLIC_IPS: "192.0.2.10, 2001:db8::1",
       WEBRTC_PORT_RANGE: "40000-40100",
     });
@@ -67,6 +68,7 @@ describe("loadConfig", () => {
       apiToken: "12345678",
       workerId: "edge-1",
       logLevel: "debug",
+      metricsPort: 9100,
       webrtcPublicIps: ["192.0.2.10", "2001:db8::1"],
       webrtcPortRange: [40000, 40100],
     });
