@@ -26,11 +26,6 @@ export function cameraQueueName(cameraId: string): string {
   return `${CAMERA_QUEUE_PREFIX}${cameraId}`;
 }
 
-/** Camera id of a camera queue name, or undefined for other queues. */
-export function cameraIdOfQueue(queueName: string): string | undefined {
-  return queueName.startsWith(CAMERA_QUEUE_PREFIX) ? queueName.slice(CAMERA_QUEUE_PREFIX.length) : undefined;
-}
-
 /** The fixed id of a camera's pipeline job: adding it twice is harmless. */
 export function pipelineJobId(cameraId: string): string {
   return `pipeline-${cameraId}`;

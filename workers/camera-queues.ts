@@ -72,11 +72,6 @@ export class CameraQueues {
     return [...this.queues.keys()];
   }
 
-  /** Queues, for Bull Board. */
-  allQueues(): Queue[] {
-    return [...this.queues.values()];
-  }
-
   /** Closes every Worker (waiting for running jobs, which the caller has aborted) and queue. */
   async close(): Promise<void> {
     await Promise.all(this.cameraIds().map((id) => this.forget(id)));

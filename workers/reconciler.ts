@@ -1,8 +1,10 @@
 /**
  * The safety net for pipeline jobs: every few seconds, for each camera that has leases,
  * make sure its pipeline job exists (adding it is idempotent: fixed job id). It catches
- * a lease taken just as a holder decided to stop, and a job that failed.
+ * a lease taken just as a holder decided to stop, and a job that failed. It also ends the
+ * HLS sessions whose lease lapsed, so the session index never keeps them.
  */
+import type { HlsSessionStore } from "../src/state/hls-session-store.ts";
 import type { LeaseStore } from "../src/state/lease-store.ts";
 import type { Logger } from "../src/log.ts";
 import type { CameraQueues } from "./camera-queues.ts";
@@ -14,6 +16,7 @@ export class Reconciler {
 
   constructor(
     private readonly leases: LeaseStore,
+    private readonly sessions: HlsSessionStore,
     private readonly cameraQueues: CameraQueues,
     private readonly log: Logger,
     private readonly everyMs = 3000,
@@ -29,6 +32,7 @@ export class Reconciler {
   /** One pass over leased cameras. */
   async once(): Promise<void> {
     try {
+      await this.sessions.pruneLapsed();
       for (const cameraId of await this.leases.leasedCameras()) {
         const { total } = await this.leases.count(cameraId);
         if (total > 0) await this.cameraQueues.wantPipeline(cameraId);

@@ -82,7 +82,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       () => cameraQueues.forget(cameraId),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
-  const reconciler = new Reconciler(leases, cameraQueues, log);
+  const reconciler = new Reconciler(leases, sessions, cameraQueues, log);
   reconciler.start();
   log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length }, "worker ready");
 

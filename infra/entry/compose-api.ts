@@ -52,8 +52,14 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     apiToken,
     streamStartTimeoutMs: 40_000,
     boardQueues: async () => {
-      for (const cam of await cameras.list()) {
-        if (!boardCameraQueues.has(cam.id)) boardCameraQueues.set(cam.id, new Queue(cameraQueueName(cam.id), { connection: redis, prefix: config.redisPrefix }));
+      const ids = new Set((await cameras.list()).map((c) => c.id));
+      for (const [id, q] of boardCameraQueues) {
+        if (ids.has(id)) continue;
+        boardCameraQueues.delete(id);
+        await q.close();
+      }
+      for (const id of ids) {
+        if (!boardCameraQueues.has(id)) boardCameraQueues.set(id, new Queue(cameraQueueName(id), { connection: redis, prefix: config.redisPrefix }));
       }
       return [streams.queue, snapshotRequests.queue, webrtc.queue, ...boardCameraQueues.values()];
     },

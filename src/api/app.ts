@@ -25,6 +25,9 @@ const unauthorized = (realm: "Bearer" | "Basic") =>
 /** Builds the API app; call `.listen(port)` on it. */
 export async function createApp(deps: ApiDeps) {
   const board = createBoard(deps.boardQueues);
+  const requireToken = ({ request }: { request: Request }) => {
+    if (!isAuthorized(request.headers.get("authorization"), deps.apiToken)) return unauthorized("Bearer");
+  };
   const v1 = new Elysia({ prefix: "/v1" })
     // Bodies are JSON whatever Content-Type a client sends (curl -d sends form encoding),
     // except on WHEP resources, whose bodies (SDP) stay text for the route to judge.
@@ -33,9 +36,7 @@ export async function createApp(deps: ApiDeps) {
       if (new URL(request.url).pathname.includes("/whep")) return text;
       return text === "" ? undefined : JSON.parse(text);
     })
-    .onBeforeHandle(({ request }) => {
-      if (!isAuthorized(request.headers.get("authorization"), deps.apiToken)) return unauthorized("Bearer");
-    })
+    .onBeforeHandle(requireToken)
     .use(cameraRoutes(deps))
     .use(streamRoutes(deps))
     .use(snapshotRoutes(deps))
@@ -54,13 +55,7 @@ export async function createApp(deps: ApiDeps) {
     .use(hlsRoutes(deps))
     .use(whepPreflightRoutes())
     .use(v1)
-    .use(
-      new Elysia()
-        .onBeforeHandle(({ request }) => {
-          if (!isAuthorized(request.headers.get("authorization"), deps.apiToken)) return unauthorized("Bearer");
-        })
-        .use(seedWebRtcRoutes(deps)),
-    )
+    .use(new Elysia().onBeforeHandle(requireToken).use(seedWebRtcRoutes(deps)))
     .all(BOARD_PATH, forwardBoard)
     .all(`${BOARD_PATH}/*`, forwardBoard);
 }

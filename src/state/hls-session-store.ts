@@ -120,15 +120,20 @@ export class HlsSessionStore {
     if ((await this.redis.get(cameraKey)) === s.sessionId) await this.redis.del(cameraKey);
   }
 
-  /** Sessions whose lease has not lapsed, oldest first; lapsed ones are cleaned up. */
-  async list(): Promise<HlsSession[]> {
-    const now = Date.now();
+  /** Ends the sessions whose lease lapsed (idle or past expires_at); workers call it periodically. */
+  async pruneLapsed(now = Date.now()): Promise<void> {
     const lapsed = await this.redis.zrangebyscore(this.keys.hlsSessions(), "-inf", now);
     for (const id of lapsed) {
       const s = await this.get(id);
       if (s) await this.end(s);
       else await this.redis.zrem(this.keys.hlsSessions(), id);
     }
+  }
+
+  /** Sessions whose lease has not lapsed, oldest first; lapsed ones are cleaned up. */
+  async list(): Promise<HlsSession[]> {
+    const now = Date.now();
+    await this.pruneLapsed(now);
     const ids = await this.redis.zrangebyscore(this.keys.hlsSessions(), now, "+inf");
     const out: HlsSession[] = [];
     for (const id of ids) {

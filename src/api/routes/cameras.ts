@@ -47,6 +47,7 @@ export function cameraRoutes(deps: ApiDeps) {
       await deps.snapshotRequests.schedulePolling(params.id, 0);
       await stopCameraNow(deps.redis, deps.keys, deps.leases, params.id);
       await deps.snapshots.remove(params.id);
+      await deps.status.remove(params.id);
       await announceCameraChange(deps.redis, deps.keys, params.id);
       deps.log.info({ camera: params.id }, "camera deleted");
       set.status = 204;
