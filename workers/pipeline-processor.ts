@@ -4,7 +4,6 @@
  * by 0 ms) so another worker takes the camera over instead of dropping its sessions.
  */
 import { DelayedError, type Job } from "bullmq";
-import { withCredentials } from "../src/cameras/source-url.ts";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
 import { NotFoundError } from "../src/errors.ts";
 import { CameraHolder, type HolderDeps } from "../src/pipeline/holder.ts";
@@ -33,9 +32,11 @@ export function pipelineProcessor(deps: PipelineProcessorDeps) {
     }
     const holder = new CameraHolder(deps, {
       id: camera.id,
-      inputUrl: withCredentials(camera.sourceUrl, camera.username, camera.password),
-      secrets: [camera.password ?? "", camera.username ?? ""].filter((s) => s.length >= 3),
+      sourceUrl: camera.sourceUrl,
+      username: camera.username,
+      password: camera.password,
       network: camera.network,
+      sourceEngine: "auto",
       maxViewers: camera.maxViewers,
     });
     const abort = signal ? AbortSignal.any([deps.shutdown, signal]) : deps.shutdown;

@@ -22,6 +22,9 @@ import { SNAPSHOT_QUEUE, STREAM_START_QUEUE, WEBRTC_OFFER_QUEUE } from "../queue
 import { webrtcOfferProcessor } from "./webrtc-offer-processor.ts";
 import { startRequestWorker } from "./request-worker.ts";
 import { snapshotProcessor } from "./snapshot-processor.ts";
+import { hlsRow } from "../src/pipeline/outputs/hls-row.ts";
+import { keyframeRow } from "../src/pipeline/outputs/keyframe-row.ts";
+import { webrtcRow } from "../src/pipeline/outputs/webrtc-row.ts";
 import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
@@ -63,7 +66,22 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const cameraQueues = new CameraQueues(
     redis,
     config.redisPrefix,
-    pipelineProcessor({ redis, keys, leases, status, segments, keyframes, signals, webrtc: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, scratchDir, graceMs: config.pipelineGraceMs, log, cameras: o.cameras, shutdown: shutdown.signal }),
+    pipelineProcessor({
+      redis,
+      keys,
+      leases,
+      status,
+      outputs: [
+        keyframeRow(keyframes),
+        webrtcRow({ redis, keys, signals, leases, net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, log }),
+        hlsRow(segments, scratchDir),
+      ],
+      workerId: config.workerId,
+      graceMs: config.pipelineGraceMs,
+      log,
+      cameras: o.cameras,
+      shutdown: shutdown.signal,
+    }),
   );
   for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
 

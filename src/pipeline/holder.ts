@@ -6,28 +6,23 @@
  * 1. take the fence (`SET NX PX`); while someone else holds it, wait;
  * 2. run source sessions while the camera has leases, reconnecting with backoff;
  * 3. every 250 ms refresh the fence (lost: stop the source at once), read the leases,
- *    start or stop the HLS muxer, publish the state;
+ *    start or stop each output of the output table by its lease kind, publish the state;
  * 4. end when the camera had no lease for the grace period, on a stop request, on
  *    fence loss or when the worker shuts down.
  */
 import type Redis from "ioredis";
 import type { Logger } from "../log.ts";
-import type { Keys } from "../state/keys.ts";
-import { Fence } from "../state/fence.ts";
-import type { LeaseStore } from "../state/lease-store.ts";
-import type { CameraStatusStore } from "../state/camera-status-store.ts";
-import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
-import type { KeyframeStore } from "../state/keyframe-store.ts";
-import { KeyframePublisher } from "./snapshot/keyframe-publisher.ts";
-import type { WebRtcSignals } from "../state/webrtc-signals.ts";
-import { WebRtcHub } from "./webrtc/webrtc-hub.ts";
-import type { WebRtcNetwork } from "./webrtc/whep-peer.ts";
-import { Pipeline } from "./pipeline.ts";
-import { HlsOutput } from "./hls/hls-output.ts";
-import { SourceSupervisor } from "./source-supervisor.ts";
-import type { NetworkClass } from "./network-class.ts";
-import { sleep } from "./backoff.ts";
 import { consumerDroppedTotal, heldCameras } from "../metrics.ts";
+import type { CameraStatusStore } from "../state/camera-status-store.ts";
+import { Fence } from "../state/fence.ts";
+import type { Keys } from "../state/keys.ts";
+import type { LeaseCount, LeaseStore } from "../state/lease-store.ts";
+import type { HeldCamera, Output, OutputRow } from "./outputs/output.ts";
+import { Pipeline } from "./pipeline.ts";
+import { sleep } from "./source/backoff.ts";
+import { SourceSupervisor } from "./source/source-supervisor.ts";
+
+export type { HeldCamera } from "./outputs/output.ts";
 
 /** Shared services a holder uses. */
 export interface HolderDeps {
@@ -35,30 +30,13 @@ export interface HolderDeps {
   readonly keys: Keys;
   readonly leases: LeaseStore;
   readonly status: CameraStatusStore;
-  readonly segments: HlsSegmentStore;
-  readonly keyframes: KeyframeStore;
-  readonly signals: WebRtcSignals;
-  /** ICE settings of WebRTC viewers. */
-  readonly webrtc: WebRtcNetwork;
+  /** The output table (keyframes, WebRTC, HLS, recorder), built by the worker entry. */
+  readonly outputs: readonly OutputRow[];
   /** This worker's id, written as the holder. */
   readonly workerId: string;
-  /** Directory for HLS scratch files of this worker. */
-  readonly scratchDir: string;
   /** How long the pipeline outlives its last lease, ms. */
   readonly graceMs: number;
   readonly log: Logger;
-}
-
-/** The camera as the holder needs it. */
-export interface HeldCamera {
-  readonly id: string;
-  /** Source URL with credentials inserted (never logged). */
-  readonly inputUrl: string;
-  /** Strings to remove from any text that leaves the holder (password, username). */
-  readonly secrets: readonly string[];
-  readonly network: NetworkClass;
-  /** Most WebRTC viewers at once. */
-  readonly maxViewers: number;
 }
 
 /** Why a holder ended. */
@@ -66,8 +44,16 @@ export type HolderEnd = "idle" | "stopped" | "fence-lost" | "aborted";
 
 const TICK_MS = 250;
 
+/** A row's running output and the drops already counted in metrics. */
+interface RunningOutput {
+  readonly output: Output;
+  countedDrops: number;
+}
+
 /** Holds one camera for as long as it has leases. */
 export class CameraHolder {
+  private readonly running = new Map<OutputRow, RunningOutput>();
+
   constructor(
     private readonly deps: HolderDeps,
     private readonly camera: HeldCamera,
@@ -92,28 +78,17 @@ export class CameraHolder {
     }
     deps.log.info({ camera: camera.id }, "holder took the camera");
     heldCameras.inc();
-    let hlsDropped = 0;
     const pipeline = new Pipeline();
-    pipeline.attach(new KeyframePublisher(deps.keyframes, camera.id));
     const supervisor = new SourceSupervisor(deps, camera, pipeline);
-    const hub = new WebRtcHub(
-      { subscriber: deps.redis.duplicate(), channel: deps.keys.webrtcChannel(camera.id), signals: deps.signals, leases: deps.leases, log: deps.log, net: deps.webrtc, workerId: deps.workerId },
-      camera.id,
-      pipeline,
-      camera.maxViewers,
-    );
-    let hls: HlsOutput | undefined;
     let end: HolderEnd | undefined;
     let lastTotal = 0;
     try {
       await deps.status.write(camera.id, { holder: deps.workerId });
-      await hub.start();
       while (end === undefined) {
         if (signal.aborted) end = "aborted";
         else if (!(await fence.refresh())) end = "fence-lost";
         else if (Number((await deps.redis.get(deps.keys.stopRequest(camera.id))) ?? 0) >= startedAt) end = "stopped";
         if (end !== undefined) break;
-        await hub.tick();
         const leases = await deps.leases.count(camera.id);
         if (leases.total > lastTotal) supervisor.wake();
         lastTotal = leases.total;
@@ -123,20 +98,7 @@ export class CameraHolder {
           break;
         }
         supervisor.wanted = leases.total > 0;
-        const wantHls = (leases.byKind.hls ?? 0) > 0;
-        if (hls && hls.dropped > hlsDropped) {
-          consumerDroppedTotal.labels(camera.id, "hls").inc(hls.dropped - hlsDropped);
-          hlsDropped = hls.dropped;
-        }
-        if (hls && (!wantHls || !hls.running)) {
-          await hls.stop();
-          hls = undefined;
-        }
-        if (wantHls && !hls) {
-          hls = new HlsOutput(pipeline, camera.id, deps.scratchDir, deps.segments);
-          hlsDropped = 0;
-          await hls.start();
-        }
+        await this.steerOutputs(pipeline, leases);
         await deps.status.write(camera.id, { consumers: leases.byKind });
         await sleep(TICK_MS, signal);
       }
@@ -145,14 +107,45 @@ export class CameraHolder {
       heldCameras.dec();
       // The source first: on fence loss another holder may be connecting right now.
       await supervisor.stop();
-      await hub.stop();
-      await hls?.stop();
-      await deps.keyframes.remove(camera.id);
+      for (const row of [...this.running.keys()]) await this.stopOutput(row);
       await fence.release();
-      await deps.status.write(camera.id, { state: "idle", since: Date.now(), holder: null, consumers: {} });
+      await deps.status.write(camera.id, { state: "idle", since: Date.now(), holder: null, consumers: {}, engine: null });
       await deps.leases.forgetIfEmpty(camera.id);
       deps.log.info({ camera: camera.id, end }, "holder released the camera");
     }
-    return end;
+    return end ?? "aborted";
+  }
+
+  /** Starts the outputs whose lease kind is wanted, stops the rest, ticks the running ones. */
+  private async steerOutputs(pipeline: Pipeline, leases: LeaseCount): Promise<void> {
+    for (const row of this.deps.outputs) {
+      const want = row.always === true || (leases.byKind[row.kind] ?? 0) > 0;
+      const cur = this.running.get(row);
+      if (cur) {
+        const { output } = cur;
+        if (output.dropped > cur.countedDrops) {
+          consumerDroppedTotal.labels(this.camera.id, row.kind).inc(output.dropped - cur.countedDrops);
+          cur.countedDrops = output.dropped;
+        }
+        if (!want || !output.running) await this.stopOutput(row);
+        else await output.tick?.();
+      }
+      if (want && !this.running.has(row)) {
+        const output = row.create({ camera: this.camera, pipeline });
+        this.running.set(row, { output, countedDrops: 0 });
+        await output.start();
+      }
+    }
+  }
+
+  private async stopOutput(row: OutputRow): Promise<void> {
+    const cur = this.running.get(row);
+    if (!cur) return;
+    this.running.delete(row);
+    try {
+      await cur.output.stop();
+    } catch (err) {
+      this.deps.log.warn({ camera: this.camera.id, output: row.kind, err: (err as Error).message }, "output stop failed");
+    }
   }
 }

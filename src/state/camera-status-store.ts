@@ -28,9 +28,14 @@ export interface CameraStatus {
   readonly holder: string | null;
   /** Consumer counts by kind (hls, snapshot, webrtc, record). */
   readonly consumers: Readonly<Record<string, number>>;
+  /**
+   * What pulls the camera now: `rtsp` (native client), `ffmpeg`, `ffmpeg-transcode`
+   * (re-encoding H.265), `shm`; null when idle.
+   */
+  readonly engine: string | null;
 }
 
-const IDLE: CameraStatus = { state: "idle", since: 0, lastError: null, holder: null, consumers: {} };
+const IDLE: CameraStatus = { state: "idle", since: 0, lastError: null, holder: null, consumers: {}, engine: null };
 
 /** Reads and writes camera status hashes. Entries expire 1 h after their last write. */
 export class CameraStatusStore {
@@ -47,6 +52,7 @@ export class CameraStatusStore {
     if (patch.lastError !== undefined) fields.last_error = JSON.stringify(patch.lastError);
     if (patch.holder !== undefined) fields.holder = patch.holder ?? "";
     if (patch.consumers !== undefined) fields.consumers = JSON.stringify(patch.consumers);
+    if (patch.engine !== undefined) fields.engine = patch.engine ?? "";
     const key = this.keys.cameraStatus(cameraId);
     await this.redis.multi().hset(key, fields).expire(key, 3600).exec();
   }
@@ -61,6 +67,7 @@ export class CameraStatusStore {
       lastError: h.last_error ? (JSON.parse(h.last_error) as CameraErrorInfo | null) : null,
       holder: h.holder || null,
       consumers: h.consumers ? (JSON.parse(h.consumers) as Record<string, number>) : {},
+      engine: h.engine || null,
     };
   }
 

@@ -22,7 +22,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { Pipeline } from "../../src/pipeline/pipeline.ts";
 import { NETWORK_TIMEOUTS } from "../../src/pipeline/network-class.ts";
-import { runSourceSession } from "../../src/pipeline/source-runner.ts";
+import { createSource } from "../../src/pipeline/source/source-table.ts";
+import { createLogger } from "../../src/log.ts";
 import { RtpFanout, type RtpFrame } from "../../src/pipeline/webrtc/rtp-fanout.ts";
 import { WebRtcViewer } from "../../src/pipeline/webrtc/webrtc-viewer.ts";
 import { answerOffer } from "../../src/pipeline/webrtc/whep-peer.ts";
@@ -70,16 +71,15 @@ let sourcePid = 0;
 let firstMedia!: () => void;
 const live = new Promise<void>((r) => (firstMedia = r));
 
+const source = createSource({ id: "bench", sourceUrl: RTSP, username: null, password: null, network: "local", sourceEngine: "auto" }, { log: createLogger("warn") });
+
 async function runSource(): Promise<void> {
   let sessions = 0;
   while (!stopping.signal.aborted) {
     if (sessions++ > 0) pipeline.sourceRestarted();
-    const err = await runSourceSession({
-      cameraId: "bench",
-      inputUrl: RTSP,
+    const err = await source.run({
+      camera: { id: "bench", sourceUrl: RTSP, username: null, password: null, network: "local", sourceEngine: "auto" },
       timeouts: NETWORK_TIMEOUTS.local,
-      transcode: false,
-      probe: "fast",
       redact: (t) => t,
       onAccessUnit: (au) => pipeline.push(au),
       onParameterSets: (sps, pps) => pipeline.setParameterSets(sps, pps),

@@ -19,6 +19,7 @@ async function cameraView(deps: ApiDeps, rec: CameraRecord) {
     last_error: st.lastError ? { message: st.lastError.message, at: new Date(st.lastError.at).toISOString() } : null,
     consumers: st.consumers,
     holder: st.holder,
+    engine: st.engine,
   };
 }
 

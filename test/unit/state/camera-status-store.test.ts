@@ -11,7 +11,7 @@ afterAll(cleanup);
 
 describe("CameraStatusStore", () => {
   it("reads idle with no error for a camera nobody wrote", async () => {
-    expect(await store.read(cameraId())).toEqual({ state: "idle", since: 0, lastError: null, holder: null, consumers: {} });
+    expect(await store.read(cameraId())).toEqual({ state: "idle", since: 0, lastError: null, holder: null, consumers: {}, engine: null });
   });
 
   it("reads back exactly what was written", async () => {
@@ -22,6 +22,7 @@ describe("CameraStatusStore", () => {
       lastError: { name: "CameraTimeoutError", message: "camera x did not answer within 5 s", at: 1_763_000_000_100 },
       holder: "host-1:4242",
       consumers: { hls: 2, webrtc: 1 },
+      engine: "rtsp",
     };
     await store.write(cam, status);
     expect(await store.read(cam)).toEqual(status);
@@ -31,7 +32,7 @@ describe("CameraStatusStore", () => {
     const cam = cameraId();
     await store.write(cam, { state: "connecting", since: 10, lastError: null, holder: "host-1:1", consumers: { hls: 1 } });
     await store.write(cam, { state: "live", since: 20 });
-    expect(await store.read(cam)).toEqual({ state: "live", since: 20, lastError: null, holder: "host-1:1", consumers: { hls: 1 } });
+    expect(await store.read(cam)).toEqual({ state: "live", since: 20, lastError: null, holder: "host-1:1", consumers: { hls: 1 }, engine: null });
   });
 
   it("clears the holder and the last error when they are written as null", async () => {

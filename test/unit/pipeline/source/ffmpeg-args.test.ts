@@ -4,8 +4,8 @@
  * (no shell) whatever the URL holds.
  */
 import { describe, expect, it } from "bun:test";
-import { NETWORK_TIMEOUTS } from "../../../src/pipeline/network-class.ts";
-import { isRtspUrl, sourceArgs, type SourceSpec } from "../../../src/pipeline/source-args.ts";
+import { NETWORK_TIMEOUTS } from "../../../../src/pipeline/network-class.ts";
+import { isRtspUrl, sourceArgs, type SourceSpec } from "../../../../src/pipeline/source/ffmpeg-args.ts";
 
 const local = NETWORK_TIMEOUTS.local;
 

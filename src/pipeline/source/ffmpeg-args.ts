@@ -4,7 +4,7 @@
  * (loops a clip in real time, for demo cameras). Both write FLV (H.264 with
  * timestamps) to stdout; the pipeline demuxes it into access units.
  */
-import type { NetworkTimeouts } from "./network-class.ts";
+import type { NetworkTimeouts } from "../network-class.ts";
 
 /** What a source command needs to know about its camera. */
 export interface SourceSpec {

@@ -5,8 +5,9 @@
  * blackhole-camera, flaky-camera) and against cam720-hevc.mp4 for the codec case.
  */
 import { describe, expect, it } from "bun:test";
-import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../../src/errors.ts";
-import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError, SourceLostError, type SourceEnd } from "../../../src/pipeline/source-failure.ts";
+import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../../../src/errors.ts";
+import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError, type SourceEnd } from "../../../../src/pipeline/source/ffmpeg-failure.ts";
+import { SourceLostError } from "../../../../src/pipeline/source/source.ts";
 
 const URL = "rtsp://127.0.0.1:8554/stream1";
 const LOCAL = { connectMs: 5000, readMs: 3000 };

@@ -2,7 +2,7 @@
  * Backoff (1 s doubling to 30 s, reset by a success) and the abortable sleep between reconnects.
  */
 import { afterEach, describe, expect, it, spyOn } from "bun:test";
-import { Backoff, sleep } from "../../../src/pipeline/backoff.ts";
+import { Backoff, sleep } from "../../../../src/pipeline/source/backoff.ts";
 
 describe("Backoff", () => {
   it("waits 1 s first and doubles up to 30 s", () => {

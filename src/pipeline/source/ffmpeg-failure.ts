@@ -7,10 +7,8 @@
  * "Invalid data found" when a hung camera times out (testbed README): neither the exit
  * code nor that message can be trusted alone.
  */
-import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../errors.ts";
-
-/** A source that had streamed ended (camera closed, reset or stalled). */
-export class SourceLostError extends DomainError {}
+import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../errors.ts";
+import { SourceLostError } from "./source.ts";
 
 /** The camera's video is not H.264 and cannot be copied into the pipeline: re-encode. */
 export class NeedsTranscodeError extends DomainError {}
