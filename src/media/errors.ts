@@ -56,3 +56,33 @@ export class UnsupportedCodecError extends MediaError {
     super(`FLV video tag: unsupported codec ${codecId}, only CodecID 7 (AVC) is supported`);
   }
 }
+
+/**
+ * A box that the ISO base media file format (ISO/IEC 14496-12) makes mandatory in its
+ * container is absent, e.g. an `mfhd` in a `moof` (§8.8.5) or an `avcC` in an `avc1` sample
+ * entry (ISO/IEC 14496-15 §5.4.2).
+ */
+export class MissingBoxError extends MediaError {
+  /** @param container the box searched, e.g. "moof"; @param box the four-character type missing */
+  constructor(
+    readonly container: string,
+    readonly box: string,
+  ) {
+    super(`${container}: mandatory box '${box}' is missing`);
+  }
+}
+
+/**
+ * Decoding times that do not increase: ISO/IEC 14496-12 §8.6.1.2 derives each decoding time
+ * from the previous one plus an unsigned sample delta, so a sample cannot decode before the
+ * one in front of it.
+ */
+export class DecodeTimeOrderError extends MediaError {
+  /** @param previous decoding time of the sample before; @param dts the offending one (ticks) */
+  constructor(
+    readonly previous: number,
+    readonly dts: number,
+  ) {
+    super(`decoding time ${dts} does not follow ${previous}: decoding times must increase`);
+  }
+}
