@@ -1,0 +1,101 @@
+/**
+ * Live-camera cost benchmark (not a bun test): `bun test/bench/live-cameras.ts [--cameras N] [--seconds S]`.
+ *
+ * One test RTSP camera (gst-rtsp-server, 720p30 3 Mbit/s, 1 s GOP); N camera ids all point at
+ * it, each with a live HLS session whose playlist is fetched every second (as a player does).
+ * Three runs, one after the other, each measured over S seconds after a 10 s warm-up:
+ *  - camserver `start` with `source_engine: native` (the in-process RTSP client),
+ *  - camserver `start` with `source_engine: ffmpeg` (one ffmpeg child per camera),
+ *  - N raw `ffmpeg -rtsp_transport tcp -i URL -c:v copy -f hls` processes doing the same HLS job.
+ * For each: CPU of the whole process tree (% of one core, utime+stime from /proc), PSS of the
+ * tree (smaps_rollup: shared libraries split, not counted per process), ffmpeg processes alive.
+ * The camera server's own CPU is not counted. Prints a table and a final JSON line.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { startRtspCamera } from "../support/testbed.ts";
+import { startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
+import { cleanup, intArg, log, runBench, stopProc, trackDir, trackPid, trackPrefix, trackProc, until } from "./kit/bench.ts";
+import { countInTree, treeCpuPercent, treePssMb } from "./kit/proc-tree.ts";
+import { r1 } from "./kit/stats.ts";
+
+const CAMERAS = intArg("--cameras", 20);
+const SECONDS = intArg("--seconds", 30);
+const WARMUP_MS = 10_000;
+
+/** What one run measured. */
+interface Cost {
+  label: string;
+  cpuPercent: number;
+  pssMb: number;
+  ffmpeg: number;
+}
+
+/** Measures a process tree after the warm-up, while `keepAlive` runs every second. */
+async function measure(label: string, roots: number[], keepAlive: () => Promise<void>): Promise<Cost> {
+  let live = true;
+  const loop = (async () => {
+    while (live) {
+      await keepAlive().catch(() => {});
+      await Bun.sleep(1000);
+    }
+  })();
+  await Bun.sleep(WARMUP_MS);
+  const cpuPercent = await treeCpuPercent(roots, SECONDS * 1000);
+  const cost = { label, cpuPercent: r1(cpuPercent), pssMb: r1(treePssMb(roots)), ffmpeg: countInTree(roots, "ffmpeg") };
+  live = false;
+  await loop;
+  log(`${label}: ${JSON.stringify(cost)}`);
+  return cost;
+}
+
+/** camserver with N cameras on `url`, each with an HLS session. */
+async function camserverRun(url: string, engine: "native" | "ffmpeg"): Promise<Cost> {
+  const cs: CamserverProcess = await startCamserver("start", { DATA_DIR: trackDir(tempDir("bench-live")), REDIS_PREFIX: trackPrefix(testPrefix("bench-live")), LOG_LEVEL: "warn" });
+  trackPid(cs.proc.pid);
+  try {
+    const sessions: string[] = [];
+    for (let i = 0; i < CAMERAS; i++) {
+      const id = `live${i}`;
+      const r = await cs.call("POST", "/v1/cameras", { id, name: id, source_url: url, source_engine: engine });
+      if (r.status !== 201) throw new Error(`camera ${id}: ${r.status} ${r.text}`);
+    }
+    for (let i = 0; i < CAMERAS; i++) {
+      const r = await cs.call("POST", "/v1/streams/start", { camera_id: `live${i}` });
+      if (r.status !== 200) throw new Error(`stream live${i}: ${r.status} ${r.text}`);
+      sessions.push(r.json.hls_url);
+    }
+    return await measure(`camserver ${engine}`, [cs.proc.pid], async () => {
+      await Promise.all(sessions.map((u) => fetch(`${cs.base}${u}`).then((r) => r.arrayBuffer())));
+    });
+  } finally {
+    await cs.stop();
+  }
+}
+
+/** N raw ffmpeg HLS processes on `url`. */
+async function rawRun(url: string): Promise<Cost> {
+  const procs = [];
+  for (let i = 0; i < CAMERAS; i++) {
+    const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
+    const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-c:v", "copy", "-an", "-f", "hls", "-hls_time", "1", "-hls_list_size", "3", "-hls_flags", "delete_segments+omit_endlist", `${out}/index.m3u8`];
+    procs.push(trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })));
+  }
+  try {
+    return await measure("raw ffmpeg", procs.map((p) => p.pid), async () => {});
+  } finally {
+    await Promise.all(procs.map((p) => stopProc(p)));
+  }
+}
+
+await runBench(async () => {
+  const cam = await startRtspCamera();
+  trackPid(cam.proc.pid);
+  await until("camera", async () => true, 1000);
+  const results = [await camserverRun(cam.url, "native"), await camserverRun(cam.url, "ffmpeg"), await rawRun(cam.url)];
+  await cleanup();
+  console.log(`\n${CAMERAS} live HLS cameras, ${SECONDS} s after ${WARMUP_MS / 1000} s warm-up (CPU: % of one core, whole process tree)`);
+  console.log("| run | CPU % | PSS MB | ffmpeg processes |\n|---|---|---|---|");
+  for (const r of results) console.log(`| ${r.label} | ${r.cpuPercent} | ${r.pssMb} | ${r.ffmpeg} |`);
+  console.log(JSON.stringify({ cameras: CAMERAS, seconds: SECONDS, results }));
+});
