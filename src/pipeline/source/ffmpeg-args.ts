@@ -1,8 +1,8 @@
 /**
- * ffmpeg command lines of the sources, chosen by the camera's URL scheme (go2rtc's
- * way): `rtsp://`/`rtsps://` -> RtspSource, an absolute file path -> FileSource
- * (loops a clip in real time, for demo cameras). Both write FLV (H.264 with
- * timestamps) to stdout; the pipeline demuxes it into access units.
+ * ffmpeg command lines of the ffmpeg source, by the camera's URL scheme: `rtsp://`/`rtsps://`
+ * over TCP (credentials in a 0600 ffconcat list, never on the command line), an absolute
+ * file path looped in real time (demo cameras). Both write FLV (H.264 with timestamps) to
+ * stdout; the source demuxes it into access units.
  */
 import type { NetworkTimeouts } from "../network-class.ts";
 
@@ -18,6 +18,12 @@ export interface SourceSpec {
    * ~1 s of probing); "full": ffmpeg's probing, for cameras whose SDP lacks them.
    */
   readonly probe: "fast" | "full";
+  /**
+   * An ffconcat list file (0600) that names the RTSP URL with its credentials: ffmpeg reads
+   * the URL from it, so the password never stands on ffmpeg's command line, which any local
+   * user can read in /proc. Made with {@link concatList}; absent for cameras without credentials.
+   */
+  readonly listFile?: string;
 }
 
 /** Output half shared by every source: video only, FLV on stdout, flushed per packet. */
@@ -33,6 +39,29 @@ export function isRtspUrl(url: string): boolean {
   return url.startsWith("rtsp://") || url.startsWith("rtsps://");
 }
 
+/** The RTSP demuxer's input options of a source, as name/value pairs. */
+function rtspInputOptions(spec: SourceSpec): [string, string][] {
+  return [
+    ["rtsp_transport", "tcp"],
+    // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in µs (`-stimeout` is gone).
+    ["timeout", String(spec.timeouts.readMs * 1000)],
+    // No `-fflags nobuffer`: with probing it drops the packets read meanwhile, often the first
+    // keyframe, which delays the first HLS segment by a GOP (measured: 2.10 s vs 1.10 s).
+    // A re-encode needs the decoder fully set up: always probe then.
+    ...((spec.probe === "fast" && !spec.transcode ? [["analyzeduration", "0"], ["probesize", "32"]] : [["analyzeduration", "2000000"]]) as [string, string][]),
+  ];
+}
+
+/**
+ * The text of an ffconcat list (ffmpeg-formats, "concat": `ffconcat version 1.0`, `file`,
+ * `option`) naming one RTSP URL, with credentials, and the source's RTSP input options.
+ */
+export function concatList(spec: SourceSpec): string {
+  const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const lines = ["ffconcat version 1.0", `file ${quote(spec.inputUrl)}`, ...rtspInputOptions(spec).map(([k, v]) => `option ${k} ${v}`)];
+  return `${lines.join("\n")}\n`;
+}
+
 /**
  * The ffmpeg arguments (without the binary) of a source.
  * @throws Error for schemes with no source yet (`shm://`)
@@ -40,18 +69,11 @@ export function isRtspUrl(url: string): boolean {
 export function sourceArgs(spec: SourceSpec): string[] {
   const head = ["-hide_banner", "-nostdin", "-nostats", "-loglevel", "error"];
   if (isRtspUrl(spec.inputUrl)) {
-    // ffmpeg 5.1: `-timeout` is the RTSP socket timeout in µs (`-stimeout` is gone; STACK-NOTES).
-    return [
-      ...head,
-      "-rtsp_transport", "tcp",
-      "-timeout", String(spec.timeouts.readMs * 1000),
-      // No `-fflags nobuffer`: with probing it drops the packets read meanwhile, often the first
-      // keyframe, which delays the first HLS segment by a GOP (measured: 2.10 s vs 1.10 s).
-      // A re-encode needs the decoder fully set up: always probe then.
-      ...(spec.probe === "fast" && !spec.transcode ? ["-analyzeduration", "0", "-probesize", "32"] : ["-analyzeduration", "2000000"]),
-      "-i", spec.inputUrl,
-      ...output(spec.transcode),
-    ];
+    if (spec.listFile) {
+      // The concat demuxer opens the listed URL with the list's `option` lines (ffmpeg-formats, "concat").
+      return [...head, "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,rtsp,rtsps,rtp,tcp,udp,tls,crypto", "-i", spec.listFile, ...output(spec.transcode)];
+    }
+    return [...head, ...rtspInputOptions(spec).flatMap(([k, v]) => [`-${k}`, v]), "-i", spec.inputUrl, ...output(spec.transcode)];
   }
   if (spec.inputUrl.startsWith("/")) {
     return [...head, "-re", "-stream_loop", "-1", "-i", spec.inputUrl, ...output(spec.transcode)];

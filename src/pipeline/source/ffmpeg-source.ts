@@ -10,13 +10,15 @@
  * (no access unit for stallMs), the session's abort signal (lease gone, fence lost, worker
  * shutdown), and pdeathsig/reaper for a dead worker (src/proc).
  */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { withCredentials } from "../../cameras/source-url.ts";
 import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { FlvDemuxer } from "../../media/flv-demux.ts";
 import { spawnChild } from "../../proc/spawn-child.ts";
 import { StallWatchdog } from "../../proc/stall-watchdog.ts";
-import { sourceArgs } from "./ffmpeg-args.ts";
+import { concatList, isRtspUrl, sourceArgs, type SourceSpec } from "./ffmpeg-args.ts";
 import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError } from "./ffmpeg-failure.ts";
 import type { Source, SourceSession } from "./source.ts";
 
@@ -59,8 +61,16 @@ export class FfmpegSource implements Source {
     const { camera, timeouts } = s;
     const started = performance.now();
     const inputUrl = withCredentials(camera.sourceUrl, camera.username, camera.password);
+    let spec: SourceSpec = { inputUrl, timeouts, transcode: this.transcode, probe: this.probe };
+    // Credentials go to ffmpeg in a private list file, removed as soon as ffmpeg has read it.
+    const credDir = isRtspUrl(inputUrl) && (camera.username || camera.password) ? await mkdtemp(`${tmpdir()}/camserver-src-`) : undefined;
+    if (credDir) {
+      spec = { ...spec, listFile: `${credDir}/input.ffconcat` };
+      await writeFile(spec.listFile!, concatList(spec), { mode: 0o600 });
+    }
+    const forgetCredentials = () => (credDir ? rm(credDir, { recursive: true, force: true }) : Promise.resolve());
     const child = spawnChild({
-      cmd: ["ffmpeg", ...sourceArgs({ inputUrl, timeouts, transcode: this.transcode, probe: this.probe })],
+      cmd: ["ffmpeg", ...sourceArgs(spec)],
       label: `source ${camera.id}`,
       stdin: "ignore",
       stdout: "pipe",
@@ -81,6 +91,7 @@ export class FfmpegSource implements Source {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
+        if (!gotMedia) void forgetCredentials();
         const aus = demuxer.push(value);
         if (demuxer.sps !== knownSps) {
           knownSps = demuxer.sps;
@@ -106,6 +117,7 @@ export class FfmpegSource implements Source {
     } finally {
       clearTimeout(connectTimer);
       watchdog?.stop();
+      await forgetCredentials();
     }
     const exit = await child.stop("source ended");
     return classifySourceEnd({

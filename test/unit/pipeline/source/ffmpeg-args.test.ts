@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "bun:test";
 import { NETWORK_TIMEOUTS } from "../../../../src/pipeline/network-class.ts";
-import { isRtspUrl, sourceArgs, type SourceSpec } from "../../../../src/pipeline/source/ffmpeg-args.ts";
+import { concatList, isRtspUrl, sourceArgs, type SourceSpec } from "../../../../src/pipeline/source/ffmpeg-args.ts";
 
 const local = NETWORK_TIMEOUTS.local;
 
@@ -125,6 +125,31 @@ describe("sourceArgs for schemes without a source", () => {
       false,
       false,
       false,
+    ]);
+  });
+});
+
+describe("credentials kept off ffmpeg's command line", () => {
+  const url = "rtsp://admin:pa'ss%40word@10.0.0.5:554/stream1";
+
+  it("reads the camera from a list file when one is given: no URL, no password in argv", () => {
+    const args = sourceArgs(spec(url, { listFile: "/tmp/x/input.ffconcat" }));
+    expect(after(args, "-f")).toBe("concat");
+    expect(after(args, "-i")).toBe("/tmp/x/input.ffconcat");
+    expect(args.join(" ")).not.toContain("pa'ss");
+    expect(args.join(" ")).not.toContain("10.0.0.5");
+  });
+
+  it("writes the URL and the RTSP input options into the list, quoting a ' in the password", () => {
+    const text = concatList(spec(url, { timeouts: NETWORK_TIMEOUTS.vpn }));
+    expect(text.split("\n")).toEqual([
+      "ffconcat version 1.0",
+      "file 'rtsp://admin:pa'\\''ss%40word@10.0.0.5:554/stream1'",
+      "option rtsp_transport tcp",
+      "option timeout 5000000",
+      "option analyzeduration 0",
+      "option probesize 32",
+      "",
     ]);
   });
 });
