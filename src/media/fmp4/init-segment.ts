@@ -156,15 +156,13 @@ export function initSegment(track: Fmp4VideoTrack): Uint8Array {
 
   const stbl = w.open("stbl");
   writeSampleDescription(w, width, height, avcC);
-  for (const type of ["stts", "stsc", "stco"]) {
-    const box = w.openFull(type, 0, 0);
-    w.u32(0); // entry_count
-    w.close(box);
-  }
+  emptyTable(w, "stts");
+  emptyTable(w, "stsc");
   const stsz = w.openFull("stsz", 0, 0);
   w.u32(0); // sample_size: sizes follow per sample (here: none)
   w.u32(0); // sample_count
   w.close(stsz);
+  emptyTable(w, "stco");
   w.close(stbl);
   w.close(minf);
   w.close(mdia);
@@ -205,6 +203,13 @@ function writeSampleDescription(w: BoxWriter, width: number, height: number, avc
   w.close(avcCBox);
   w.close(avc1);
   w.close(stsd);
+}
+
+/** A sample table box with entry_count 0: the samples are all in fragments (§8.8.1). */
+function emptyTable(w: BoxWriter, type: string): void {
+  const box = w.openFull(type, 0, 0);
+  w.u32(0); // entry_count
+  w.close(box);
 }
 
 function checkRange(structure: string, field: string, v: number, min: number, max: number): number {
