@@ -5,6 +5,7 @@
  */
 import type { Generated } from "kysely";
 import type { CameraNetwork } from "../cameras/camera.ts";
+import type { CameraRecordingSettingsTable, RecordingPartsTable, RecordingSegmentsTable, RecordingsTable } from "./recording-schema.ts";
 
 /** Table `cameras`: one row per camera. */
 export interface CamerasTable {
@@ -50,4 +51,8 @@ export interface AuditLogTable {
 export interface Schema {
   cameras: CamerasTable;
   audit_log: AuditLogTable;
+  recordings: RecordingsTable;
+  recording_parts: RecordingPartsTable;
+  recording_segments: RecordingSegmentsTable;
+  camera_recording_settings: CameraRecordingSettingsTable;
 }

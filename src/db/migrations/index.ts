@@ -8,6 +8,7 @@ import { camerasMigration } from "./0001-cameras.ts";
 import { auditLogMigration } from "./0002-audit-log.ts";
 import { snapshotIntervalMigration } from "./0003-snapshot-interval.ts";
 import { maxViewersMigration } from "./0004-max-viewers.ts";
+import { recordingsMigration } from "./0005-recordings.ts";
 
 /** The migrations of camserver's schema for one dialect, keyed by name. */
 export function schemaMigrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function schemaMigrations(dialect: SqlDialectName): Record<string, Migrat
     "0002_audit_log": auditLogMigration(dialect),
     "0003_snapshot_interval": snapshotIntervalMigration(),
     "0004_max_viewers": maxViewersMigration(),
+    "0005_recordings": recordingsMigration(dialect),
   };
 }
