@@ -4,6 +4,7 @@
  */
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { parseRedisUrl, RedisUrlError } from "./redis-url.ts";
 
 /** A configuration variable holds a value camserver cannot use. */
 export class ConfigError extends Error {
@@ -20,7 +21,11 @@ export class ConfigError extends Error {
 export interface Config {
   /** HTTP port of the API. @defaultValue 8082 (`PORT`) */
   readonly port: number;
-  /** Redis URL; undefined means `start` launches a private redis-server. (`REDIS_URL`) */
+  /**
+   * Redis URL: `redis://`, `rediss://`, or `redis+sentinel://HOST:PORT,HOST:PORT/MASTER` for a
+   * Redis that fails over (src/redis-url.ts); undefined means `start` launches a private
+   * redis-server. (`REDIS_URL`)
+   */
   readonly redisUrl: string | undefined;
   /** Key prefix of every Redis key and BullMQ queue. @defaultValue "camserver" (`REDIS_PREFIX`) */
   readonly redisPrefix: string;
@@ -72,6 +77,19 @@ function url(env: Env, name: string, schemes: string[]): string | undefined {
   return raw;
 }
 
+/** `REDIS_URL`: redis://, rediss:// or redis+sentinel:// (src/redis-url.ts). */
+function redisUrl(env: Env): string | undefined {
+  const raw = env.REDIS_URL;
+  if (raw === undefined || raw === "") return undefined;
+  try {
+    parseRedisUrl(raw);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new ConfigError("REDIS_URL", err.message);
+    throw err;
+  }
+  return raw;
+}
+
 function ips(env: Env): string[] {
   const raw = env.WEBRTC_PUBLIC_IPS;
   if (!raw) return [];
@@ -107,7 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
   }
   return {
     port: int(env, "PORT", 8082, 0, 65535),
-    redisUrl: url(env, "REDIS_URL", ["redis:", "rediss:"]),
+    redisUrl: redisUrl(env),
     redisPrefix: prefix,
     databaseUrl: dbRaw,
     dataDir: resolve(env.DATA_DIR || "./data"),
