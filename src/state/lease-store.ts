@@ -89,6 +89,13 @@ export class LeaseStore {
     return { total: members.length, byKind };
   }
 
+  /** Ids of a camera's unexpired leases of one kind (`record:<id>` gives `<id>`), in no set order. */
+  async members(cameraId: string, kind: LeaseKind): Promise<string[]> {
+    const all = await this.redis.zrangebyscore(this.keys.leases(cameraId), `(${Date.now()}`, "+inf");
+    const prefix = `${kind}:`;
+    return all.filter((m) => m.startsWith(prefix)).map((m) => m.slice(prefix.length));
+  }
+
   /** Camera ids that had leases recently (may include cameras whose leases all lapsed). */
   async leasedCameras(): Promise<string[]> {
     return this.redis.smembers(this.keys.leasedCameras());

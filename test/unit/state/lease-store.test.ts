@@ -19,6 +19,17 @@ describe("LeaseStore", () => {
     expect(await leases.leasedCameras()).toContain(cam);
   });
 
+  it("lists the ids of a camera's unexpired leases of one kind", async () => {
+    const cam = cameraId();
+    const at = Date.now() + 60_000;
+    await leases.put(cam, "record", "rec_a", at);
+    await leases.put(cam, "record", "rec_b", at);
+    await leases.put(cam, "record", "rec_old", Date.now() - 1);
+    await leases.put(cam, "hls", "rec_c", at);
+    expect((await leases.members(cam, "record")).sort()).toEqual(["rec_a", "rec_b"]);
+    expect(await leases.members(cam, "webrtc")).toEqual([]);
+  });
+
   it("replaces a lease put twice instead of adding a second one", async () => {
     const cam = cameraId();
     await leases.put(cam, "webrtc", "v1", Date.now() + 10_000);
