@@ -53,7 +53,10 @@ export class BoxWriter {
     this.view.setUint32(start, size);
   }
 
-  /** Four ASCII characters, e.g. a box type or a brand. */
+  /**
+   * Four ASCII characters, e.g. a box type or a brand.
+   * @throws InvalidFieldError when `s` is not four characters long
+   */
   fourcc(s: string): void {
     this.ensure(4);
     if (s.length !== 4) throw new InvalidFieldError("ISOBMFF", "four-character code", s);
@@ -61,11 +64,13 @@ export class BoxWriter {
     this.pos += 4;
   }
 
+  /** Unsigned 8 bits; `v` is taken modulo 2^8. */
   u8(v: number): void {
     this.ensure(1);
     this.buf[this.pos++] = v & 0xff;
   }
 
+  /** Unsigned 16 bits, big-endian; `v` is taken modulo 2^16. */
   u16(v: number): void {
     this.ensure(2);
     this.view.setUint16(this.pos, v & 0xffff);
@@ -99,6 +104,7 @@ export class BoxWriter {
     this.pos += n;
   }
 
+  /** Copies `b` in. */
   bytes(b: Uint8Array): void {
     this.ensure(b.byteLength);
     this.buf.set(b, this.pos);
