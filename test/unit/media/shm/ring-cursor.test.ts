@@ -5,16 +5,7 @@
  */
 import { describe, expect, it } from "bun:test";
 import { FLAG_KEYFRAME, readRingHeader, RingCursor, ringBytes, RingWriter } from "../../../../src/media/shm/index.ts";
-
-class RacingRing extends Uint8Array {
-  during: (() => void) | undefined;
-  override slice(start?: number, end?: number): Uint8Array {
-    const f = this.during;
-    this.during = undefined;
-    f?.();
-    return Uint8Array.prototype.slice.call(this, start, end) as Uint8Array;
-  }
-}
+import { RacingRing } from "./racing-ring.ts";
 
 function setup(slotCount = 8, firstIndex = 0) {
   const ring = new RacingRing(ringBytes(slotCount, 128));

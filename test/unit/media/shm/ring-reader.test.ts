@@ -15,17 +15,7 @@ import {
   SlotField,
   slotOffset,
 } from "../../../../src/media/shm/index.ts";
-
-/** A ring buffer whose next copy first runs `during` (a writer racing the reader). */
-class RacingRing extends Uint8Array {
-  during: (() => void) | undefined;
-  override slice(start?: number, end?: number): Uint8Array {
-    const f = this.during;
-    this.during = undefined;
-    f?.();
-    return Uint8Array.prototype.slice.call(this, start, end) as Uint8Array;
-  }
-}
+import { RacingRing } from "./racing-ring.ts";
 
 function setup(slotCount = 4, slotSize = 256) {
   const ring = new RacingRing(ringBytes(slotCount, slotSize));
