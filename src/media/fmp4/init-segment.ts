@@ -1,6 +1,6 @@
 /**
  * The fragmented-MP4 initialization segment of one H.264 video track, CMAF-style
- * (ISO/IEC 23000-19 §7.3.1 CMAF header): `ftyp` then `moov` with no samples of its own and an
+ * (ISO/IEC 23000-19 clause 7, the CMAF header): `ftyp` then `moov` with no samples of its own and an
  * `mvex` that announces movie fragments. Box layouts follow ISO/IEC 14496-12; the `avc1`
  * sample entry and its `avcC` follow ISO/IEC 14496-15 §5.4.2.
  *

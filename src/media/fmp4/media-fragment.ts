@@ -1,5 +1,5 @@
 /**
- * A movie fragment of one H.264 video track, CMAF-style (ISO/IEC 23000-19 §7.3.2 CMAF
+ * A movie fragment of one H.264 video track, CMAF-style (ISO/IEC 23000-19 clause 7, the CMAF
  * fragment): an optional `styp` (ISO/IEC 14496-12 §8.16.2), then `moof` (§8.8.4) and `mdat`
  * (§8.1.1) with the samples in decoding order.
  *
