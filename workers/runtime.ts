@@ -74,7 +74,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       outputs: [
         keyframeRow(keyframes),
         webrtcRow({ redis, keys, signals, leases, net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, log }),
-        hlsRow(segments, scratchDir),
+        hlsRow(segments),
       ],
       workerId: config.workerId,
       graceMs: config.pipelineGraceMs,

@@ -1,53 +1,121 @@
 /**
- * The live HLS playlist and segments of each camera, kept in Redis so that any API
- * process can serve any session whichever worker host holds the camera (no shared
- * filesystem). Segments expire on their own a minute after upload.
+ * The live LL-HLS playlist and files of each camera, kept in Redis so that any API process
+ * can serve any session whichever worker host holds the camera (no shared filesystem).
+ * Files (init segments, segments, parts) and the playlist that lists them are written in
+ * one MULTI, so a playlist never names a file that is not there yet; the same transaction
+ * publishes the playlist's edge on the camera's channel to wake blocked requests.
  */
 import type Redis from "ioredis";
+import { decodeEdge, encodeEdge, type HlsEdge } from "./hls-edge.ts";
 import type { Keys } from "./keys.ts";
 
-/** Segment file names the muxer writes: `<run id>_<sequence>.ts`. Anything else is not ours. */
-export const SEGMENT_NAME = /^[a-z0-9]{1,16}_\d{1,10}\.ts$/;
+/**
+ * Names of the files an HLS output writes, and nothing else: `<run>_init<n>.mp4` (init
+ * segment), `<run>_<msn>.m4s` (segment), `<run>_<msn>.<part>.m4s` (part), where `run` is
+ * the output's lowercase id. Anything else (`..`, other names) is not ours.
+ */
+export const SEGMENT_NAME = /^[a-z0-9]{1,16}_(?:init\d{1,6}\.mp4|\d{1,10}\.m4s|\d{1,10}\.\d{1,4}\.m4s)$/;
 
-/** Lifetime of an uploaded segment, seconds. */
-const SEGMENT_TTL_S = 60;
+const PART_NAME = /^([a-z0-9]{1,16})_(\d{1,10})\.(\d{1,4})\.m4s$/;
 
-/** Uploads and reads HLS playlists and segments. */
+/** What kind of file a valid name is. */
+export type HlsFileKind = "init" | "segment" | "part";
+
+/** The kind of a file name, or undefined when {@link SEGMENT_NAME} rejects it. */
+export function hlsFileKind(name: string): HlsFileKind | undefined {
+  if (!SEGMENT_NAME.test(name)) return undefined;
+  return name.endsWith(".mp4") ? "init" : PART_NAME.test(name) ? "part" : "segment";
+}
+
+/** Run id, media sequence number and part index of a part's file name, or undefined. */
+export function parsePartName(name: string): { run: string; msn: number; part: number } | undefined {
+  const m = PART_NAME.exec(name);
+  return m ? { run: m[1]!, msn: Number(m[2]), part: Number(m[3]) } : undefined;
+}
+
+/** Default lifetime of stored files and playlist, seconds (a crashed worker's leftovers go). */
+export const SEGMENT_TTL_S = 60;
+
+/** One file to store. */
+export interface HlsFile {
+  /** A name {@link SEGMENT_NAME} accepts. */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+}
+
+/** One playlist update: files first, then the playlist, its edge, the deletions. */
+export interface HlsUpdate {
+  readonly files: readonly HlsFile[];
+  readonly playlist?: { readonly text: string; readonly edge: HlsEdge };
+  /** Names of files to delete (retired). */
+  readonly remove?: readonly string[];
+  /** Lifetime of files and playlist, seconds. @defaultValue SEGMENT_TTL_S */
+  readonly ttlSec?: number;
+}
+
+/** Writes and reads HLS playlists and files. */
 export class HlsSegmentStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
 
-  /** Stores one segment's bytes (before the playlist that names it). */
+  /**
+   * Stores files, then the playlist and its edge, deletes retired files and publishes the
+   * edge, in one transaction.
+   * @throws Error when a name is not one {@link SEGMENT_NAME} accepts (nothing is written)
+   */
+  async update(cameraId: string, u: HlsUpdate): Promise<void> {
+    const ttl = u.ttlSec ?? SEGMENT_TTL_S;
+    const bad = u.files.find((f) => !SEGMENT_NAME.test(f.name));
+    if (bad) throw new Error(`not an HLS file name: ${JSON.stringify(bad.name)}`);
+    const m = this.redis.multi();
+    for (const f of u.files) m.set(this.keys.hlsSegment(cameraId, f.name), Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), "EX", ttl);
+    if (u.playlist) {
+      const key = this.keys.hlsPlaylist(cameraId);
+      const edge = encodeEdge(u.playlist.edge);
+      m.hset(key, { text: u.playlist.text, edge }).expire(key, ttl).publish(this.keys.hlsPlaylistChannel(cameraId), edge);
+    }
+    if (u.remove && u.remove.length > 0) m.del(...u.remove.map((n) => this.keys.hlsSegment(cameraId, n)));
+    await m.exec();
+  }
+
+  /** Stores one file alone (tests, tools). */
   async putSegment(cameraId: string, name: string, bytes: Uint8Array): Promise<void> {
-    await this.redis.set(this.keys.hlsSegment(cameraId, name), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), "EX", SEGMENT_TTL_S);
+    await this.update(cameraId, { files: [{ name, bytes }] });
   }
 
-  /** Stores the playlist text (its segments must be stored first). */
-  async putPlaylist(cameraId: string, text: string): Promise<void> {
-    await this.redis.set(this.keys.hlsPlaylist(cameraId), text, "EX", SEGMENT_TTL_S);
-  }
-
-  /** The camera's playlist, or null when no muxer runs. */
+  /** The camera's playlist text, or null when no output runs. */
   async playlist(cameraId: string): Promise<string | null> {
-    return this.redis.get(this.keys.hlsPlaylist(cameraId));
+    return this.redis.hget(this.keys.hlsPlaylist(cameraId), "text");
   }
 
-  /** A segment's bytes, or null when unknown or expired. */
+  /** The camera's playlist edge, or undefined when no output runs. */
+  async edge(cameraId: string): Promise<HlsEdge | undefined> {
+    return decodeEdge(await this.redis.hget(this.keys.hlsPlaylist(cameraId), "edge"));
+  }
+
+  /** A file's bytes, or null when unknown, expired or not a name {@link SEGMENT_NAME} accepts. */
   async segment(cameraId: string, name: string): Promise<Buffer | null> {
     if (!SEGMENT_NAME.test(name)) return null;
     return this.redis.getBuffer(this.keys.hlsSegment(cameraId, name));
   }
 
-  /** Deletes the named segments and, unless `withPlaylist` is false, the playlist (output stopped). */
-  async clear(cameraId: string, segmentNames: Iterable<string>, withPlaylist = true): Promise<void> {
-    const keys = [...(withPlaylist ? [this.keys.hlsPlaylist(cameraId)] : []), ...[...segmentNames].map((n) => this.keys.hlsSegment(cameraId, n))];
+  /**
+   * Deletes the named files and, unless `withPlaylist` is false, the playlist; then tells
+   * waiting requests that the playlist ended (output stopped).
+   */
+  async clear(cameraId: string, names: Iterable<string>, withPlaylist = true): Promise<void> {
+    const keys = [...(withPlaylist ? [this.keys.hlsPlaylist(cameraId)] : []), ...[...names].map((n) => this.keys.hlsSegment(cameraId, n))];
     if (keys.length > 0) await this.redis.del(...keys);
+    if (withPlaylist) await this.redis.publish(this.keys.hlsPlaylistChannel(cameraId), ENDED);
   }
 }
 
-/** Number of segments a playlist lists (`#EXTINF` lines). */
+/** Payload of the playlist channel when the output stopped. */
+export const ENDED = "ended";
+
+/** Number of complete segments a playlist lists (`#EXTINF` lines). */
 export function playlistSegmentCount(playlist: string): number {
   return playlist.split("\n").filter((l) => l.startsWith("#EXTINF")).length;
 }

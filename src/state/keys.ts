@@ -39,13 +39,17 @@ export class Keys {
   hlsSessions(): string {
     return `${this.prefix}:hls:sessions`;
   }
-  /** The camera's current media playlist text. */
+  /** HASH {text, edge}: the camera's current media playlist and its live edge (hls-edge.ts). */
   hlsPlaylist(cameraId: string): string {
     return `${this.prefix}:hls:playlist:${cameraId}`;
   }
-  /** One MPEG-TS segment's bytes. */
+  /** One HLS file's bytes: an init segment, a segment or a part (fMP4). */
   hlsSegment(cameraId: string, name: string): string {
     return `${this.prefix}:hls:segment:${cameraId}:${name}`;
+  }
+  /** Pub/sub channel of a camera's playlist updates (payload: the playlist's edge, JSON, or "ended"). */
+  hlsPlaylistChannel(cameraId: string): string {
+    return `${this.prefix}:hls:updates:${cameraId}`;
   }
   /** HASH {au: Annex-B IDR with SPS/PPS, at: epoch ms}: the camera's latest keyframe, written by its holder. */
   keyframe(cameraId: string): string {

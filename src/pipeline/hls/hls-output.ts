@@ -1,107 +1,191 @@
 /**
- * The HLS consumer of one camera: runs the segmenter, uploads each completed segment to
- * Redis and then the playlist that names it (so any API process can serve the session),
- * and deletes the local file at once. After a source reconnect the next access unit
- * starts a new segmenter run, and its first segment is marked EXT-X-DISCONTINUITY, so
- * the session's playlist goes on after the gap.
+ * The HLS output of one camera while it has HLS sessions, in-process: access units go
+ * through the fMP4 segmenter (init segments, segments, LL-HLS parts) and the playlist, and
+ * the files and the playlist that names them go to Redis together, so any API process can
+ * serve the session and wake its blocked playlist requests.
+ *
+ * `offer` never waits: segmenting is synchronous and cheap; Redis writes run one batch at a
+ * time, and whatever became ready while a batch was in flight goes in the next one. Files of
+ * a segment that slid out of the playlist stay `retiredKept` segments longer for players that
+ * are behind, then are deleted; everything is deleted on stop. If Redis falls behind, files
+ * not yet written when they retire are never written (counted in `dropped`), so memory stays
+ * bounded by the window.
  */
-import { unlink } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import type { AccessUnit } from "../../media/access-unit.ts";
-import type { HlsSegmentStore } from "../../state/hls-segment-store.ts";
+import { type HlsFile, type HlsSegmentStore, SEGMENT_TTL_S } from "../../state/hls-segment-store.ts";
+import type { Output } from "../outputs/output.ts";
 import type { Consumer, Pipeline } from "../pipeline.ts";
-import { HlsPlaylist } from "./hls-playlist.ts";
-import { HlsSegmenter, type SegmentFile } from "./hls-segmenter.ts";
+import { CLOCK, Fmp4Segmenter, type Fmp4SegmenterOptions, type SegmenterEvent } from "./fmp4-segmenter.ts";
+import { HlsPlaylist, type PlaylistSegment } from "./hls-playlist.ts";
 
-/** Segments kept in Redis after they left the playlist, for players that are behind. */
-const RETIRED_KEPT = 6;
+/** Options of {@link HlsOutput}. */
+export interface HlsOutputOptions extends Fmp4SegmenterOptions {
+  /** Fewest complete segments the playlist lists. @defaultValue 6 */
+  readonly windowSize?: number;
+  /** Segments whose files stay in Redis after they slid out of the playlist. @defaultValue 4 */
+  readonly retiredKept?: number;
+  /** Wall clock, epoch ms (EXT-X-PROGRAM-DATE-TIME). @defaultValue Date.now */
+  readonly now?: () => number;
+}
 
-/** HLS output of one camera while it has HLS sessions. */
-export class HlsOutput implements Consumer {
+/** HLS output of one camera. */
+export class HlsOutput implements Consumer, Output {
   readonly kind = "hls";
-  private readonly playlist = new HlsPlaylist(3);
-  /** Uploaded segments still listed, or retired but kept a while for slow players. */
-  private readonly uploaded = new Set<string>();
-  private readonly retired: string[] = [];
-  private segmenter: HlsSegmenter | undefined;
-  private restartPending = false;
-  private finishing: Promise<void> = Promise.resolve();
-  private droppedBefore = 0;
+  /** Prefix of this output's file names, so outputs never collide. */
+  readonly run = randomBytes(4).toString("hex");
+  private readonly segmenter: Fmp4Segmenter;
+  private readonly playlist: HlsPlaylist;
+  private readonly now: () => number;
+  private readonly retiredKept: number;
+  private readonly windowSize: number;
+  private readonly initNames: string[] = [];
+  /** Files not written yet, and the access units of the parts among them. */
+  private pending: HlsFile[] = [];
+  private readonly pendingUnits = new Map<string, number>();
+  /** Names written (or being written) and not deleted. */
+  private readonly stored = new Set<string>();
+  private readonly retired: string[][] = [];
+  private toRemove: string[] = [];
+  private writing: Promise<void> | undefined;
+  private dirty = false;
   private stopped = false;
+  private lost = 0;
+  /** Redis batches that failed (their files are retried with the next one). */
+  writeFailures = 0;
 
   constructor(
     private readonly pipeline: Pipeline,
     private readonly cameraId: string,
-    private readonly scratchDir: string,
     private readonly store: HlsSegmentStore,
-  ) {}
-
-  /** Access units lost because a segmenter did not keep up. */
-  get dropped(): number {
-    return this.droppedBefore + (this.segmenter?.dropped ?? 0);
+    opts: HlsOutputOptions = {},
+  ) {
+    this.segmenter = new Fmp4Segmenter(opts);
+    this.windowSize = opts.windowSize ?? 6;
+    this.retiredKept = opts.retiredKept ?? 4;
+    this.now = opts.now ?? Date.now;
+    this.playlist = new HlsPlaylist({ run: this.run, windowSize: this.windowSize, partName: (msn, i) => this.partName(msn, i) });
   }
 
-  /** Segments the playlist lists. */
+  /** Access units of parts that retired before Redis took them. */
+  get dropped(): number {
+    return this.lost;
+  }
+
+  /** Complete segments the playlist lists. */
   get segments(): number {
     return this.playlist.length;
   }
 
-  /** Whether the current segmenter is running (false: the holder restarts the output). */
+  /** True until stopped: nothing in this output can die on its own. */
   get running(): boolean {
-    return this.segmenter?.running ?? false;
+    return !this.stopped;
   }
 
-  /** Starts the first segmenter run and attaches to the pipeline (the cached GOP comes first). */
+  /** Attaches to the pipeline; the cached GOP comes first, so the first segment starts at once. */
   async start(): Promise<void> {
-    this.segmenter = this.newRun(false);
-    await this.segmenter.start();
     this.pipeline.attach(this);
   }
 
-  private newRun(discontinuity: boolean): HlsSegmenter {
-    const params = () => ({ sps: this.pipeline.sps, pps: this.pipeline.pps });
-    return new HlsSegmenter(this.scratchDir, params, (s) => this.publish(s, discontinuity && s.first));
-  }
-
   offer(au: AccessUnit): void {
-    if (this.restartPending && this.segmenter) {
-      this.restartPending = false;
-      const old = this.segmenter;
-      this.droppedBefore += old.dropped;
-      this.segmenter = this.newRun(true);
-      const next = this.segmenter;
-      // Spawn now so the new run takes this IDR; the old run flushes its last segment first.
-      this.finishing = this.finishing.then(() => old.finish());
-      void next.start();
-    }
-    this.segmenter?.offer(au);
+    if (!this.stopped) this.apply(this.segmenter.push(au, this.now()));
   }
 
-  /** The source reconnected: the next access unit starts a new run after a discontinuity. */
+  /** The source reconnected: the next segment follows a discontinuity, with a new init segment. */
   sourceRestarted(): void {
-    this.restartPending = true;
+    if (!this.stopped) this.apply(this.segmenter.restart());
   }
 
-  private async publish(s: SegmentFile, discontinuity: boolean): Promise<void> {
-    if (this.stopped) return;
-    const bytes = await Bun.file(s.path).bytes();
-    await unlink(s.path).catch(() => {});
-    await this.store.putSegment(this.cameraId, s.name, bytes);
-    this.uploaded.add(s.name);
-    this.retired.push(...this.playlist.add({ name: s.name, durationSec: s.durationSec, discontinuity }));
-    await this.store.putPlaylist(this.cameraId, this.playlist.render());
-    // A segment that left the playlist stays RETIRED_KEPT segments longer, then goes.
-    const expired = this.retired.splice(0, Math.max(0, this.retired.length - RETIRED_KEPT));
-    for (const name of expired) this.uploaded.delete(name);
-    if (expired.length > 0) await this.store.clear(this.cameraId, expired, false);
+  /** A promise that settles when what is ready now has been written (tests). */
+  async flushed(): Promise<void> {
+    while (this.writing) await this.writing;
   }
 
-  /** Detaches, kills the segmenter, deletes the playlist and every uploaded segment. */
+  /** Detaches, waits for the write in flight, deletes the playlist and every file written. */
   async stop(): Promise<void> {
     this.pipeline.detach(this);
     this.stopped = true;
-    await this.segmenter?.kill();
-    await this.finishing;
-    await this.store.clear(this.cameraId, this.uploaded);
-    this.uploaded.clear();
+    await this.flushed();
+    this.pending = [];
+    await this.store.clear(this.cameraId, [...this.stored, ...this.toRemove]);
+    this.stored.clear();
+  }
+
+  private partName(msn: number, index: number): string {
+    return `${this.run}_${msn}.${index}.m4s`;
+  }
+
+  private apply(events: readonly SegmenterEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) {
+      if (e.kind === "init") {
+        const name = `${this.run}_init${e.index}.mp4`;
+        this.initNames[e.index] = name;
+        this.pending.push({ name, bytes: e.bytes });
+      } else if (e.kind === "segment-start") {
+        this.playlist.startSegment({ msn: e.msn, map: this.initNames[e.initIndex]!, discontinuity: e.discontinuity, programDateMs: e.programDateMs });
+      } else if (e.kind === "part") {
+        const name = this.partName(e.msn, e.index);
+        this.pending.push({ name, bytes: e.bytes });
+        this.pendingUnits.set(name, e.samples);
+        this.playlist.setPartTarget(this.segmenter.partTarget / CLOCK);
+        this.playlist.addPart({ name, durationSec: e.duration / CLOCK, independent: e.independent });
+      } else {
+        const name = `${this.run}_${e.msn}.m4s`;
+        this.pending.push({ name, bytes: e.bytes });
+        this.retire(this.playlist.endSegment(name, e.duration / CLOCK));
+      }
+    }
+    this.dirty = true;
+    this.writing ??= this.writeLoop().finally(() => (this.writing = undefined));
+  }
+
+  /** Segments that slid out wait `retiredKept` more segments, then their files go. */
+  private retire(gone: readonly PlaylistSegment[]): void {
+    const firstMap = this.playlist.segments[0]?.map;
+    gone.forEach((s, i) => {
+      // An init segment goes with the last segment that needs it.
+      const lastOfMap = s.map !== firstMap && !gone.slice(i + 1).some((g) => g.map === s.map);
+      this.retired.push([s.name!, ...s.parts.map((p) => p.name), ...(lastOfMap ? [s.map] : [])]);
+    });
+    while (this.retired.length > this.retiredKept) {
+      for (const name of this.retired.shift()!) {
+        const i = this.pending.findIndex((f) => f.name === name);
+        if (i >= 0) {
+          this.pending.splice(i, 1);
+          this.lost += this.pendingUnits.get(name) ?? 0;
+        } else {
+          this.toRemove.push(name);
+        }
+        this.pendingUnits.delete(name);
+      }
+    }
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.dirty && !this.stopped) {
+      this.dirty = false;
+      const files = this.pending;
+      const remove = this.toRemove;
+      this.pending = [];
+      this.toRemove = [];
+      for (const f of files) {
+        this.stored.add(f.name);
+        this.pendingUnits.delete(f.name);
+      }
+      for (const n of remove) this.stored.delete(n);
+      // Only a playlist with a complete segment is published: regular players need one.
+      const playlist = this.playlist.length > 0 ? { text: this.playlist.render(), edge: this.playlist.edge() } : undefined;
+      const ttlSec = Math.max(SEGMENT_TTL_S, Math.ceil((this.windowSize + this.retiredKept + 2) * (playlist?.edge.targetSec ?? 1)));
+      try {
+        await this.store.update(this.cameraId, { files, playlist, remove, ttlSec });
+      } catch {
+        // Redis failed this batch: its files and deletions go with the next one.
+        this.writeFailures++;
+        this.pending = [...files, ...this.pending];
+        this.toRemove = [...remove, ...this.toRemove];
+        return;
+      }
+    }
   }
 }

@@ -1,92 +1,132 @@
 /**
- * HlsSegmentStore against a real Redis: playlists and MPEG-TS segments shared by every API
- * process. Segment names are checked before any key is built.
+ * HlsSegmentStore against a real Redis: LL-HLS playlists, their edge and fMP4 files shared by
+ * every API process. File names are checked before any key is built.
  */
 import { afterAll, describe, expect, it } from "bun:test";
-import { HlsSegmentStore, playlistSegmentCount, SEGMENT_NAME } from "../../../src/state/hls-segment-store.ts";
+import type { HlsEdge } from "../../../src/state/hls-edge.ts";
+import { ENDED, HlsSegmentStore, hlsFileKind, parsePartName, playlistSegmentCount, SEGMENT_NAME } from "../../../src/state/hls-segment-store.ts";
 import { cameraId, testRedis } from "./redis-test-utils.ts";
 
 const { redis, keys, cleanup } = testRedis();
 const store = new HlsSegmentStore(redis, keys);
 afterAll(cleanup);
 
-/** Every byte value, with 0x47 (the TS sync byte) first. */
-const allBytes = () => Uint8Array.from({ length: 256 * 3 }, (_, i) => (i === 0 ? 0x47 : i % 256));
+/** Every byte value. */
+const allBytes = () => Uint8Array.from({ length: 256 * 3 }, (_, i) => i % 256);
+const EDGE: HlsEdge = { run: "k3x9", firstMsn: 0, msn: 2, parts: 1, lastParts: 5, targetSec: 1, partTargetSec: 0.2 };
+const PLAYLIST = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXT-X-PART-INF:PART-TARGET=0.20000\n#EXTINF:1.00000,\nk3x9_0.m4s\n#EXTINF:1.00000,\nk3x9_1.m4s\n";
 
-describe("HlsSegmentStore", () => {
-  it("round-trips a segment's binary bytes exactly", async () => {
-    const cam = cameraId();
-    const bytes = allBytes();
-    await store.putSegment(cam, "k3x9_17.ts", bytes);
-    const got = await store.segment(cam, "k3x9_17.ts");
-    expect(got).not.toBeNull();
-    expect(new Uint8Array(got!)).toEqual(bytes);
-  });
-
-  it("stores only the bytes of a view into a larger buffer", async () => {
-    const cam = cameraId();
-    const backing = allBytes();
-    const view = backing.subarray(100, 300);
-    await store.putSegment(cam, "run1_2.ts", view);
-    expect(new Uint8Array((await store.segment(cam, "run1_2.ts"))!)).toEqual(backing.slice(100, 300));
-  });
-
-  it("answers null for a segment that was never stored", async () => {
-    expect(await store.segment(cameraId(), "run1_99.ts")).toBeNull();
-  });
+describe("HlsSegmentStore names", () => {
+  const ours = [
+    ["k3x9_init0.mp4", "init"],
+    ["k3x9_init12.mp4", "init"],
+    ["k3x9_17.m4s", "segment"],
+    ["k3x9_17.3.m4s", "part"],
+    ["a_0.0.m4s", "part"],
+  ] as const;
+  for (const [name, kind] of ours) {
+    it(`accepts ${name} as a ${kind}`, () => expect(hlsFileKind(name)).toBe(kind));
+  }
 
   const foreign = [
-    "../run1_1.ts",
-    "run1_1.ts/../../x",
-    "RUN1_1.ts",
+    "../run1_1.m4s",
+    "run1_1.m4s/../../x",
+    "RUN1_1.m4s",
     "run1_1.m3u8",
-    "run1-1.ts",
-    "run11.ts",
-    "run1_1.ts\n",
-    `${"a".repeat(17)}_1.ts`,
-    "run1_12345678901.ts",
+    "run1_1.ts",
+    "run1-1.m4s",
+    "run11.m4s",
+    "run1_1.m4s\n",
+    `${"a".repeat(17)}_1.m4s`,
+    "run1_12345678901.m4s",
+    "run1_1.12345.m4s",
+    "run1_1.2.3.m4s",
+    "run1_init.mp4",
+    "run1_init1.m4s",
+    "run1_1.mp4",
+    "index.m3u8",
     "",
   ];
   for (const name of foreign) {
-    it(`answers null for the name ${JSON.stringify(name)}, which is not a muxer segment, even when such a key exists`, async () => {
+    it(`answers null for the name ${JSON.stringify(name)}, which is not an output file, even when such a key exists`, async () => {
       const cam = cameraId();
       expect(SEGMENT_NAME.test(name)).toBe(false);
+      expect(hlsFileKind(name)).toBeUndefined();
       await redis.set(keys.hlsSegment(cam, name), "leak");
       expect(await store.segment(cam, name)).toBeNull();
     });
   }
 
-  it("round-trips the playlist text and lets playlist and segments expire within a minute", async () => {
+  it("reads run, media sequence number and part index from a part's name", () => {
+    expect(parsePartName("k3x9_17.3.m4s")).toEqual({ run: "k3x9", msn: 17, part: 3 });
+    expect(parsePartName("k3x9_17.m4s")).toBeUndefined();
+  });
+});
+
+describe("HlsSegmentStore", () => {
+  it("round-trips a file's binary bytes exactly, and only the bytes of a view", async () => {
     const cam = cameraId();
-    const text = "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1.000,\nrun1_1.ts\n#EXTINF:1.000,\nrun1_2.ts\n";
-    await store.putSegment(cam, "run1_1.ts", allBytes());
-    await store.putPlaylist(cam, text);
-    expect(await store.playlist(cam)).toBe(text);
-    for (const key of [keys.hlsPlaylist(cam), keys.hlsSegment(cam, "run1_1.ts")]) {
+    const backing = allBytes();
+    await store.putSegment(cam, "k3x9_17.m4s", backing);
+    await store.putSegment(cam, "k3x9_17.0.m4s", backing.subarray(100, 300));
+    expect(new Uint8Array((await store.segment(cam, "k3x9_17.m4s"))!)).toEqual(backing);
+    expect(new Uint8Array((await store.segment(cam, "k3x9_17.0.m4s"))!)).toEqual(backing.slice(100, 300));
+  });
+
+  it("answers null for a file that was never stored", async () => {
+    expect(await store.segment(cameraId(), "run1_99.m4s")).toBeNull();
+  });
+
+  it("writes files, playlist and edge together, with the lifetime asked for", async () => {
+    const cam = cameraId();
+    await store.update(cam, { files: [{ name: "k3x9_init0.mp4", bytes: allBytes() }, { name: "k3x9_1.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE }, ttlSec: 90 });
+    expect(await store.playlist(cam)).toBe(PLAYLIST);
+    expect(await store.edge(cam)).toEqual(EDGE);
+    expect(playlistSegmentCount(PLAYLIST)).toBe(2);
+    for (const key of [keys.hlsPlaylist(cam), keys.hlsSegment(cam, "k3x9_1.m4s")]) {
       const ttl = await redis.ttl(key);
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(60);
+      expect(ttl).toBeGreaterThan(60);
+      expect(ttl).toBeLessThanOrEqual(90);
     }
-    expect(playlistSegmentCount(text)).toBe(2);
   });
 
-  it("answers null for the playlist of a camera with no muxer", async () => {
+  it("writes nothing when one name of the update is not an output file", async () => {
+    const cam = cameraId();
+    const bad = store.update(cam, { files: [{ name: "k3x9_1.m4s", bytes: allBytes() }, { name: "../x", bytes: allBytes() }] });
+    await expect(bad).rejects.toThrow("not an HLS file name");
+    expect(await store.segment(cam, "k3x9_1.m4s")).toBeNull();
+  });
+
+  it("publishes the edge with each playlist, and 'ended' when cleared", async () => {
+    const cam = cameraId();
+    const sub = redis.duplicate();
+    const got: string[] = [];
+    sub.on("message", (_c, m: string) => got.push(m));
+    await sub.subscribe(keys.hlsPlaylistChannel(cam));
+    await store.update(cam, { files: [], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.clear(cam, []);
+    for (let i = 0; i < 50 && got.length < 2; i++) await Bun.sleep(10);
+    sub.disconnect();
+    expect(got).toEqual([JSON.stringify(EDGE), ENDED]);
+  });
+
+  it("answers null for the playlist and edge of a camera with no output", async () => {
     expect(await store.playlist(cameraId())).toBeNull();
+    expect(await store.edge(cameraId())).toBeUndefined();
   });
 
-  it("clears the playlist and the named segments, and nothing of other cameras", async () => {
+  it("deletes retired files with an update, and the playlist and named files on clear, nothing of other cameras", async () => {
     const cam = cameraId();
     const other = cameraId();
-    await store.putPlaylist(cam, "#EXTM3U\n");
-    await store.putSegment(cam, "r_1.ts", allBytes());
-    await store.putSegment(cam, "r_2.ts", allBytes());
-    await store.putPlaylist(other, "#EXTM3U\n");
-    await store.putSegment(other, "r_1.ts", allBytes());
-    await store.clear(cam, ["r_1.ts", "r_2.ts"]);
+    await store.update(cam, { files: [{ name: "r_1.m4s", bytes: allBytes() }, { name: "r_2.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.update(other, { files: [{ name: "r_1.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.update(cam, { files: [], remove: ["r_1.m4s"] });
+    expect(await store.segment(cam, "r_1.m4s")).toBeNull();
+    expect(await store.segment(cam, "r_2.m4s")).not.toBeNull();
+    await store.clear(cam, ["r_2.m4s"]);
     expect(await store.playlist(cam)).toBeNull();
-    expect(await store.segment(cam, "r_1.ts")).toBeNull();
-    expect(await store.segment(cam, "r_2.ts")).toBeNull();
-    expect(await store.playlist(other)).toBe("#EXTM3U\n");
-    expect(await store.segment(other, "r_1.ts")).not.toBeNull();
+    expect(await store.segment(cam, "r_2.m4s")).toBeNull();
+    expect(await store.playlist(other)).toBe(PLAYLIST);
+    expect(await store.segment(other, "r_1.m4s")).not.toBeNull();
   });
 });
