@@ -1,8 +1,8 @@
 /**
  * classifySourceEnd: how a source ffmpeg ended -> the domain error a client sees.
- * stderr lines are ffmpeg 5.1 (Debian 12) output at `-loglevel error` against the testbed
- * cameras (shared/testbed/README.md: rtsp-camera with --user/--max-clients/--over-limit,
- * blackhole-camera, flaky-camera) and against cam720-hevc.mp4 for the codec case.
+ * stderr lines are ffmpeg 5.1 (Debian 12) output at `-loglevel error` against the test
+ * cameras (test/support/servers: rtsp-camera with --user/--max-clients/--over-limit, and
+ * fault-proxy.ts hanging, dropping or stalling) and against cam720-hevc.mp4 for the codec case.
  */
 import { describe, expect, it } from "bun:test";
 import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../../../src/errors.ts";
