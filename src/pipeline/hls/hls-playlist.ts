@@ -96,7 +96,9 @@ export class HlsPlaylist {
     s.name = name;
     s.durationSec = durationSec;
     this.window.push(s);
-    this.targetDuration = Math.max(this.targetDuration, Math.ceil(durationSec - 0.0005));
+    // §4.4.3.1: every EXTINF rounded to the nearest integer must not exceed the target; it
+    // never shrinks. (Rounding up would turn a 1.03 s GOP into a 2 s target, and double the hold-back.)
+    this.targetDuration = Math.max(this.targetDuration, Math.round(durationSec));
     const gone: PlaylistSegment[] = [];
     let total = this.window.reduce((t, x) => t + x.durationSec, 0);
     while (this.window.length > this.windowSize && total - this.window[0]!.durationSec >= 3 * this.targetDuration) {

@@ -138,16 +138,26 @@ describe("HlsPlaylist renders", () => {
 });
 
 describe("HlsPlaylist durations", () => {
-  it("raises the target duration to the longest segment rounded up, with hold-back three times it", () => {
-    const p = new HlsPlaylist({ run: "r", partName });
-    p.setPartTarget(0.2);
-    for (const [msn, d] of [[0, 1], [1, 1.967], [2, 1]] as const) {
-      p.startSegment({ msn, map: "r_init0.mp4", discontinuity: false, programDateMs: T0 });
-      p.addPart({ name: partName(msn, 0), durationSec: 0.2, independent: true });
-      p.endSegment(`r_${msn}.m4s`, d);
-    }
-    expect(p.render()).toContain("#EXT-X-TARGETDURATION:2\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.60000,HOLD-BACK=6.00000\n");
-  });
+  const targets = [
+    { durations: [1, 1, 1], target: 1 },
+    { durations: [1, 1.033, 1.4], target: 1 },
+    { durations: [1, 1.5, 1], target: 2 },
+    { durations: [1, 1.967, 1], target: 2 },
+    { durations: [4, 1, 1], target: 4 },
+    { durations: [0.5, 0.4], target: 1 },
+  ];
+  for (const c of targets) {
+    it(`sets the target duration to ${c.target} for segments of ${c.durations.join(", ")} s (the longest, rounded to the nearest integer, never lowered), hold-back three times it`, () => {
+      const p = new HlsPlaylist({ run: "r", partName, windowSize: 1 });
+      p.setPartTarget(0.2);
+      c.durations.forEach((d, msn) => {
+        p.startSegment({ msn, map: "r_init0.mp4", discontinuity: false, programDateMs: T0 });
+        p.addPart({ name: partName(msn, 0), durationSec: 0.2, independent: true });
+        p.endSegment(`r_${msn}.m4s`, d);
+      });
+      expect(p.render()).toContain(`#EXT-X-TARGETDURATION:${c.target}\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.60000,HOLD-BACK=${(3 * c.target).toFixed(5)}\n`);
+    });
+  }
 
   it("keeps PART-TARGET at least the longest part, rounded up, and PART-HOLD-BACK three times it", () => {
     const p = new HlsPlaylist({ run: "r", partName });
