@@ -1,0 +1,97 @@
+/**
+ * Writing a recording file so that a crash or power loss leaves either the whole file or
+ * none of it: write to a temporary name in the same directory, fsync the file, rename it
+ * over the final name, fsync the directory (POSIX rename is atomic; the directory fsync
+ * makes the rename itself durable). Temporary names start with `.` and end in `.tmp`, so
+ * a reader never lists them and a resume can delete leftovers.
+ */
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, join, relative } from "node:path";
+import { storageError } from "./storage-error.ts";
+
+/** Suffix of temporary files. */
+export const TEMP_SUFFIX = ".tmp";
+
+/**
+ * Writes `chunks` to `path` durably (see the module comment).
+ * @param root RECORDINGS_DIR, to name the file relative to it in errors
+ * @returns bytes written
+ * @throws RecordingStorageError on any file-system failure (the temporary file is removed)
+ */
+export async function writeDurably(root: string, path: string, chunks: readonly Uint8Array[]): Promise<number> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}${TEMP_SUFFIX}`);
+  let bytes = 0;
+  try {
+    const fh = await open(temp, "w");
+    try {
+      for (const c of chunks) bytes += c.byteLength;
+      let written = 0;
+      // writev may write less than asked (signals, pipes); loop until everything is out.
+      let rest = chunks.filter((c) => c.byteLength > 0);
+      while (rest.length > 0) {
+        const { bytesWritten } = await fh.writev(rest as Uint8Array[]);
+        written += bytesWritten;
+        rest = skip(rest, bytesWritten);
+      }
+      if (written !== bytes) throw Object.assign(new Error("short write"), { code: "EIO" });
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(temp, path);
+    await syncDir(dir);
+    return bytes;
+  } catch (err) {
+    await rm(temp, { force: true }).catch(() => {});
+    throw storageError(err, relative(root, path));
+  }
+}
+
+function skip(chunks: Uint8Array[], n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const c of chunks) {
+    if (n >= c.byteLength) {
+      n -= c.byteLength;
+      continue;
+    }
+    out.push(n > 0 ? c.subarray(n) : c);
+    n = 0;
+  }
+  return out;
+}
+
+/** fsyncs a directory, so renames and creations in it survive a power loss. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Creates a directory and its parents.
+ * @throws RecordingStorageError naming it relative to `root`
+ */
+export async function makeDir(root: string, dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw storageError(err, relative(root, dir) || ".");
+  }
+}
+
+/** Deletes the temporary files a dead writer left in `dir` (missing directory: nothing to do). */
+export async function removeTempFiles(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const temps = names.filter((n) => n.startsWith(".") && n.endsWith(TEMP_SUFFIX));
+  await Promise.all(temps.map((n) => rm(join(dir, n), { force: true })));
+  return temps.length;
+}

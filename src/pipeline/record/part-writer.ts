@@ -1,0 +1,91 @@
+/**
+ * What a recorder writes into: one part of one recording, in one format. The recorder
+ * hands it access units in decoding order, the first an IDR with SPS/PPS in front; the
+ * writer puts them on disk and their segment rows in the database.
+ */
+import type { RecordingSegmentsRepository } from "../../db/recording-segments-repository.ts";
+import type { AccessUnit } from "../../media/access-unit.ts";
+import { NalType, nalType } from "../../media/nal.ts";
+import type { RecordingRecord } from "../../recordings/recording.ts";
+
+/** Where and what a part writer writes. */
+export interface PartContext {
+  /** RECORDINGS_DIR, absolute. */
+  readonly root: string;
+  readonly recording: RecordingRecord;
+  /** Part number, 1, 2, ... */
+  readonly part: number;
+  readonly segments: RecordingSegmentsRepository;
+}
+
+/** `new-part`: the access unit's parameter sets differ from the part's; finish and begin a new part with it. */
+export type WriteResult = "ok" | "new-part";
+
+/** One part being written. */
+export interface PartWriter {
+  /** Media written so far: the latest access unit's dts minus the first one's, 90 kHz ticks. */
+  readonly ticks: number;
+  /** Access units taken. */
+  readonly frames: number;
+  /**
+   * Takes the next access unit.
+   * @param arrivedAt epoch ms at which it reached the recorder (for segment wall-clock times)
+   * @throws RecordingStorageError when a file cannot be written; the part is then unusable
+   */
+  write(au: AccessUnit, arrivedAt: number): Promise<WriteResult>;
+  /**
+   * Writes what is buffered, makes it durable and closes.
+   * @param endDts dts at which the last access unit ends (the next one's dts), if known
+   * @throws RecordingStorageError
+   */
+  finish(endDts?: number): Promise<void>;
+}
+
+/** SPS and PPS NAL units of an access unit (the pipeline puts them in front of every IDR). */
+export function parameterSetsOf(au: AccessUnit): { sps: Uint8Array | undefined; pps: Uint8Array | undefined } {
+  let sps: Uint8Array | undefined;
+  let pps: Uint8Array | undefined;
+  for (const n of au.nalus) {
+    if (n.length === 0) continue;
+    const t = nalType(n);
+    if (t === NalType.SPS) sps ??= n;
+    else if (t === NalType.PPS) pps ??= n;
+  }
+  return { sps, pps };
+}
+
+/** Whether two byte strings are equal. */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Wall-clock time of a segment's first frame. Frames reach the recorder late (the cached
+ * GOP all at once, then each after its network and pipeline delay), never early, so each
+ * frame bounds the segment's start from above: arrival minus its offset in the segment.
+ * The smallest bound over the segment's frames is the estimate.
+ */
+export class SegmentClock {
+  private firstDts = 0;
+  private best = Number.POSITIVE_INFINITY;
+
+  /** Starts a segment whose first frame has `dts`. */
+  reset(dts: number): void {
+    this.firstDts = dts;
+    this.best = Number.POSITIVE_INFINITY;
+  }
+
+  /** One frame of the segment arrived at `arrivedAt` (epoch ms). */
+  observe(dts: number, arrivedAt: number): void {
+    const bound = arrivedAt - (dts - this.firstDts) / 90;
+    if (bound < this.best) this.best = bound;
+  }
+
+  /** Epoch ms of the segment's first frame. */
+  get startMs(): number {
+    return Math.round(this.best);
+  }
+}
