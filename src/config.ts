@@ -33,6 +33,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Directory for the database, HLS scratch files, the generated API token and the demo clip. @defaultValue "./data" (`DATA_DIR`) */
   readonly dataDir: string;
+  /** Directory of recordings, `<camera>/<recording id>/...`; worker hosts that record share it as one mount. @defaultValue "$DATA_DIR/recordings" (`RECORDINGS_DIR`) */
+  readonly recordingsDir: string;
   /** Lifetime of an HLS session in seconds; a start on a live session extends it. @defaultValue 300 (`SESSION_TTL_SEC`) */
   readonly sessionTtlSec: number;
   /** An HLS session ends after this many seconds without a playlist fetch. @defaultValue 120 (`HLS_IDLE_TIMEOUT_SEC`) */
@@ -129,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: prefix,
     databaseUrl: dbRaw,
     dataDir: resolve(env.DATA_DIR || "./data"),
+    recordingsDir: resolve(env.RECORDINGS_DIR || `${resolve(env.DATA_DIR || "./data")}/recordings`),
     sessionTtlSec: int(env, "SESSION_TTL_SEC", 300, 10, 86400),
     hlsIdleTimeoutSec: int(env, "HLS_IDLE_TIMEOUT_SEC", 120, 5, 86400),
     pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),

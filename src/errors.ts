@@ -54,6 +54,11 @@ export class CapacityError extends DomainError {
   override readonly status = 503;
 }
 
+/** Recording files cannot be written (disk full, unwritable directory). HTTP 507. */
+export class StorageError extends DomainError {
+  override readonly status = 507;
+}
+
 /** Every domain error class by name, to rebuild errors that crossed a process boundary. */
 export const domainErrorClasses = {
   DomainError,
@@ -64,4 +69,5 @@ export const domainErrorClasses = {
   CameraUnreachableError,
   CameraTimeoutError,
   CapacityError,
+  StorageError,
 } as const;

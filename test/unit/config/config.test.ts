@@ -31,6 +31,8 @@ describe("loadConfig", () => {
     expect(c.databaseUrl).toBeUndefined();
     expect(c.apiToken).toBeUndefined();
     expect(c.dataDir).toBe(resolve("./data"));
+    expect(c.recordingsDir).toBe(resolve("./data/recordings"));
+    expect(loadConfig({ RECORDINGS_DIR: "/mnt/recordings" }).recordingsDir).toBe("/mnt/recordings");
     expect(c.workerId).toEndWith(`:${process.pid}`);
   });
 
@@ -62,6 +64,7 @@ describe("loadConfig", () => {
       redisPrefix: "cs-2.test_x",
       databaseUrl: "mysql://u:p@db:3306/camserver",
       dataDir: "/var/lib/camserver",
+      recordingsDir: "/var/lib/camserver/recordings",
       sessionTtlSec: 60,
       hlsIdleTimeoutSec: 30,
       pipelineGraceMs: 0,
