@@ -195,7 +195,8 @@ async function playHls(v, fallback = "") {
     if (v.closed) return endHls(v);
     const video = $("video");
     if (window.Hls && Hls.isSupported()) {
-      v.hls = new Hls({ liveSyncDurationCount: 2, lowLatencyMode: false });
+      // LL-HLS: blocking playlist reloads and parts; the playlist's PART-HOLD-BACK sets the latency.
+      v.hls = new Hls({ lowLatencyMode: true, backBufferLength: 10 });
       v.hls.loadSource(started.hls_url);
       v.hls.attachMedia(video);
     } else {
