@@ -38,17 +38,19 @@ export interface SnapshotResult {
   readonly cached: boolean;
 }
 
-/** `webrtc-offer` job: answer a viewer's SDP offer from the camera's holder. */
+/**
+ * `webrtc-offer` job: answer a viewer's SDP offer from the camera's holder. The offer and
+ * the answer travel in short-lived Redis keys (WebRtcSignals), never in job data or results,
+ * which Bull Board keeps.
+ */
 export interface WebRtcOfferJob {
   readonly cameraId: string;
-  /** Chosen by the API; names the WHEP session. */
+  /** Chosen by the API; names the WHEP session and the keys of its offer and answer. */
   readonly viewerId: string;
-  /** The SDP offer (recvonly video). */
-  readonly sdp: string;
 }
 
-/** `webrtc-offer` result. */
+/** `webrtc-offer` result: the answer waits in its key for the API. */
 export interface WebRtcOfferResult {
-  /** The SDP answer with every server ICE candidate. */
-  readonly sdp: string;
+  /** Length of the answer SDP, characters (for Bull Board). */
+  readonly answerLength: number;
 }

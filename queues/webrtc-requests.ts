@@ -5,13 +5,19 @@
  */
 import type Redis from "ioredis";
 import { randomBytes } from "node:crypto";
+import { DomainError } from "../src/errors.ts";
+import type { WebRtcSignals } from "../src/state/webrtc-signals.ts";
 import { WEBRTC_OFFER_QUEUE } from "./names.ts";
 import type { WebRtcOfferJob, WebRtcOfferResult } from "./payloads.ts";
 import { RequestQueue } from "./request-queue.ts";
 
 /** Enqueues WebRTC offers. */
 export class WebRtcRequests extends RequestQueue<WebRtcOfferJob, WebRtcOfferResult> {
-  constructor(redis: Redis, prefix: string) {
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly signals: WebRtcSignals,
+  ) {
     super(WEBRTC_OFFER_QUEUE, redis, prefix);
   }
 
@@ -22,8 +28,17 @@ export class WebRtcRequests extends RequestQueue<WebRtcOfferJob, WebRtcOfferResu
    *   CameraUnreachableError (502), CameraTimeoutError (504)
    */
   async offer(cameraId: string, sdp: string, timeoutMs: number): Promise<{ viewerId: string; sdp: string }> {
-    const viewerId = `whep_${randomBytes(9).toString("base64url")}`;
-    const r = await this.request("webrtc-offer", { cameraId, viewerId, sdp }, timeoutMs);
-    return { viewerId, sdp: r.sdp };
+    // 128 random bits: the viewer id is the WHEP session's name in its Location.
+    const viewerId = `whep_${randomBytes(16).toString("base64url")}`;
+    await this.signals.putOffer(viewerId, sdp, timeoutMs);
+    try {
+      await this.request("webrtc-offer", { cameraId, viewerId }, timeoutMs);
+      const answer = await this.signals.takeAnswer(viewerId);
+      if (answer === undefined) throw new DomainError(`camera ${cameraId}: the answer to the offer expired before it was read`);
+      return { viewerId, sdp: answer };
+    } catch (err) {
+      await this.signals.forgetOffer(viewerId);
+      throw err;
+    }
   }
 }

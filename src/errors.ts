@@ -23,6 +23,26 @@ export class BadRequestError extends DomainError {
   override readonly status = 400;
 }
 
+/** No valid token came with the request. HTTP 401. */
+export class UnauthorizedError extends DomainError {
+  override readonly status = 401;
+}
+
+/** The token is valid but its role may not do this (a viewer changing a camera). HTTP 403. */
+export class ForbiddenError extends DomainError {
+  override readonly status = 403;
+}
+
+/** The request body is larger than its route reads (JSON 64 KiB, SDP 32 KiB). HTTP 413. */
+export class PayloadTooLargeError extends DomainError {
+  override readonly status = 413;
+}
+
+/** The request body has a Content-Type its route does not read. HTTP 415. */
+export class UnsupportedMediaTypeError extends DomainError {
+  override readonly status = 415;
+}
+
 /** The request is well-formed JSON but a field is wrong. HTTP 422. */
 export class ValidationError extends DomainError {
   override readonly status = 422;
@@ -63,6 +83,10 @@ export class StorageError extends DomainError {
 export const domainErrorClasses = {
   DomainError,
   BadRequestError,
+  UnauthorizedError,
+  ForbiddenError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
   NotFoundError,
   ValidationError,
   ConflictError,

@@ -1,7 +1,8 @@
 /**
  * `webrtc-offer` processor: the viewer takes a lease (the pipeline starts if idle), the
- * offer goes to the camera's holder over Redis signalling once its WebRTC hub listens,
- * and the holder's answer (or its 400/503 error) becomes the job's result.
+ * offer (taken from its short-lived key) goes to the camera's holder over Redis signalling
+ * once its WebRTC hub listens, and the holder's 400/503 error becomes the job's failure;
+ * an answer stays in its key for the API (no SDP in job data or results).
  */
 import type { Job } from "bullmq";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
@@ -30,8 +31,10 @@ const REPLY_ERRORS: Record<string, new (message: string) => DomainError> = { Bad
 export function webrtcOfferProcessor(deps: WebRtcOfferDeps) {
   return (job: Job<WebRtcOfferJob>): Promise<WebRtcOfferResult> =>
     domainFailure(async () => {
-      const { cameraId, viewerId, sdp } = job.data;
+      const { cameraId, viewerId } = job.data;
       const camera = await deps.cameras.get(cameraId);
+      const sdp = await deps.signals.takeOffer(viewerId);
+      if (sdp === null) throw new BadRequestError(`camera ${cameraId}: the offer expired before a worker took it`);
       const requestedAt = Date.now();
       await deps.leases.put(cameraId, "webrtc", viewerId, requestedAt + FIRST_LEASE_MS);
       try {
@@ -44,7 +47,7 @@ export function webrtcOfferProcessor(deps: WebRtcOfferDeps) {
         const reply = await deps.signals.awaitReply(viewerId, ANSWER_TIMEOUT_MS);
         if (!reply) throw new CameraTimeoutError(`camera ${cameraId}: its holder did not answer the offer within ${ANSWER_TIMEOUT_MS / 1000} s`);
         if ("error" in reply) throw new (REPLY_ERRORS[reply.error.name] ?? DomainError)(reply.error.message);
-        return { sdp: reply.sdp };
+        return { answerLength: reply.sdp.length };
       } catch (err) {
         await deps.leases.release(cameraId, "webrtc", viewerId);
         throw err;

@@ -3,6 +3,8 @@
  * a MySQL DATABASE_URL are required; workers run elsewhere).
  */
 import { openDatabase } from "../../src/db/open-database.ts";
+import { ApiTokensRepository } from "../../src/db/api-tokens-repository.ts";
+import { MAX_REQUEST_BODY } from "../../src/api/body-limit.ts";
 import { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import { createLogger } from "../../src/log.ts";
 import { openRedis } from "../../queues/connection.ts";
@@ -20,8 +22,9 @@ logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { token } = await resolveApiToken(config.apiToken, config.dataDir);
-const api = await composeApi(config, redis, new CamerasRepository(database.db), token, log);
-api.app.listen({ port: config.port, hostname: "0.0.0.0" });
+const api = await composeApi(config, redis, new CamerasRepository(database.db), token, new ApiTokensRepository(database.db), log);
+// Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
+api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 log.info({ port: api.app.server?.port }, "api listening");
 onShutdown(async () => {
   await api.close();

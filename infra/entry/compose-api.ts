@@ -7,6 +7,7 @@ import { createApp } from "../../src/api/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import type { Logger } from "../../src/log.ts";
+import type { TokenLookup } from "../../src/api/auth.ts";
 import { CameraStatusStore } from "../../src/state/camera-status-store.ts";
 import { HlsSegmentStore } from "../../src/state/hls-segment-store.ts";
 import { HlsSessionStore } from "../../src/state/hls-session-store.ts";
@@ -26,12 +27,17 @@ export interface ComposedApi {
 }
 
 /** Wires stores, the stream producer and the app. */
-export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, log: Logger): Promise<ComposedApi> {
+/**
+ * @param apiToken `API_TOKEN`, the bootstrap admin
+ * @param tokens stored tokens with roles (`ApiTokensRepository`)
+ */
+export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: TokenLookup, log: Logger): Promise<ComposedApi> {
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);
   const snapshotRequests = new SnapshotRequests(redis, config.redisPrefix);
-  const webrtc = new WebRtcRequests(redis, config.redisPrefix);
+  const signals = new WebRtcSignals(redis, keys);
+  const webrtc = new WebRtcRequests(redis, config.redisPrefix, signals);
   await Promise.all([streams.ready(), snapshotRequests.ready(), webrtc.ready()]);
   const boardCameraQueues = new Map<string, Queue>();
   const app = await createApp({
@@ -47,9 +53,10 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     snapshots: new SnapshotStore(redis, keys),
     snapshotTimeoutMs: 30_000,
     webrtc,
-    signals: new WebRtcSignals(redis, keys),
+    signals,
     webrtcOfferTimeoutMs: 40_000,
     apiToken,
+    tokens,
     streamStartTimeoutMs: 40_000,
     boardQueues: async () => {
       const ids = new Set((await cameras.list()).map((c) => c.id));

@@ -6,6 +6,8 @@
  */
 import { mkdir } from "node:fs/promises";
 import { openDatabase } from "../../src/db/open-database.ts";
+import { ApiTokensRepository } from "../../src/db/api-tokens-repository.ts";
+import { MAX_REQUEST_BODY } from "../../src/api/body-limit.ts";
 import { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import { NotFoundError } from "../../src/errors.ts";
 import { createLogger } from "../../src/log.ts";
@@ -25,8 +27,9 @@ const redis = openRedis(config.redisUrl ?? privateRedis!.url);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const cameras = new CamerasRepository(database.db);
 const { token, generated } = await resolveApiToken(config.apiToken, config.dataDir);
-const api = await composeApi(config, redis, cameras, token, log);
-api.app.listen({ port: config.port, hostname: "0.0.0.0" });
+const api = await composeApi(config, redis, cameras, token, new ApiTokensRepository(database.db), log);
+// Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
+api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 const port = api.app.server?.port;
 const workers = await startWorkers({ config, redis, cameras, log });
 
@@ -41,8 +44,9 @@ if (demoClip) {
   }
 }
 log.info({ port, redis: privateRedis ? "private" : "external", database: database.dialect }, "camserver started");
-if (generated) console.log(`API token (stored in ${config.dataDir}/api-token): ${token}`);
-console.log(`camserver: open http://localhost:${port}/#token=${encodeURIComponent(token)}`);
+// The token is printed once, when it was generated; later starts print only the address.
+if (generated) console.log(`camserver: open http://localhost:${port}/#token=${encodeURIComponent(token)} (API token stored in ${config.dataDir}/api-token)`);
+else console.log(`camserver: open http://localhost:${port}/ (API token: API_TOKEN or ${config.dataDir}/api-token)`);
 
 onShutdown(async () => {
   await api.close();

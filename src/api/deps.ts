@@ -4,6 +4,7 @@
  */
 import type { Queue } from "bullmq";
 import type Redis from "ioredis";
+import type { TokenLookup } from "./auth.ts";
 import type { CamerasRepository } from "../db/cameras-repository.ts";
 import type { Logger } from "../log.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
@@ -35,8 +36,10 @@ export interface ApiDeps {
   readonly webrtcOfferTimeoutMs: number;
   /** How long a snapshot request waits for a worker, ms. */
   readonly snapshotTimeoutMs: number;
-  /** Bearer token of `/v1`. */
+  /** `API_TOKEN`: the bootstrap admin token. */
   readonly apiToken: string;
+  /** Stored tokens with roles (`api_tokens`). */
+  readonly tokens: TokenLookup;
   /** How long `POST /v1/streams/start` waits for a worker, ms. */
   readonly streamStartTimeoutMs: number;
   /** Queues shown in Bull Board (request queues; camera queues are found in Redis). */

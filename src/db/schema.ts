@@ -5,6 +5,7 @@
  */
 import type { Generated } from "kysely";
 import type { CameraNetwork } from "../cameras/camera.ts";
+import type { ApiTokensTable } from "./api-token-schema.ts";
 import type { CameraRecordingSettingsTable, RecordingPartsTable, RecordingSegmentsTable, RecordingsTable } from "./recording-schema.ts";
 
 /** Table `cameras`: one row per camera. */
@@ -55,4 +56,5 @@ export interface Schema {
   recording_parts: RecordingPartsTable;
   recording_segments: RecordingSegmentsTable;
   camera_recording_settings: CameraRecordingSettingsTable;
+  api_tokens: ApiTokensTable;
 }

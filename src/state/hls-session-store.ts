@@ -71,7 +71,7 @@ export class HlsSessionStore {
         return { session: { ...s, expiresAt }, created: false };
       }
     }
-    const session: HlsSession = { sessionId: `hls_${randomBytes(9).toString("base64url")}`, cameraId, createdAt: now, expiresAt };
+    const session: HlsSession = { sessionId: `hls_${randomBytes(16).toString("base64url")}`, cameraId, createdAt: now, expiresAt };
     await this.save(session, now + this.timing.idleMs);
     return { session, created: true };
   }

@@ -67,6 +67,10 @@ export class Keys {
   webrtcChannel(cameraId: string): string {
     return `${this.prefix}:webrtc:${cameraId}`;
   }
+  /** A viewer's SDP offer on its way to the holder (short-lived; job data carries no SDP). */
+  webrtcOffer(viewerId: string): string {
+    return `${this.prefix}:webrtc:offer:${viewerId}`;
+  }
   /** The holder's answer (or error) to one WebRTC offer, JSON. */
   webrtcAnswer(viewerId: string): string {
     return `${this.prefix}:webrtc:answer:${viewerId}`;

@@ -1,8 +1,10 @@
 /**
  * WebRTC signalling through Redis: the peer connection lives in the worker that holds
- * the camera, the offer arrives at any API process. An offer is published on the
- * camera's channel; the holder's hub answers into a per-viewer key that the requester
- * polls. Closes (WHEP DELETE) go the same way.
+ * the camera, the offer arrives at any API process. The API keeps the offer in a
+ * short-lived per-viewer key (BullMQ job data, which Bull Board keeps, carries only ids);
+ * the offer processor takes it and publishes it on the camera's channel; the holder's hub
+ * answers into a per-viewer key; the processor waits for that reply and leaves an answer
+ * there for the API to take. Closes (WHEP DELETE) are published the same way.
  */
 import type Redis from "ioredis";
 import type { Keys } from "./keys.ts";
@@ -28,21 +30,51 @@ export class WebRtcSignals {
     return this.redis.publish(this.keys.webrtcChannel(cameraId), JSON.stringify(msg));
   }
 
+  /** Keeps a viewer's offer for the offer processor, for `ttlMs`. */
+  async putOffer(viewerId: string, sdp: string, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.webrtcOffer(viewerId), sdp, "PX", ttlMs);
+  }
+
+  /** Takes (reads and deletes) a viewer's offer. @returns the SDP, or null once it expired or was taken */
+  async takeOffer(viewerId: string): Promise<string | null> {
+    return this.redis.getdel(this.keys.webrtcOffer(viewerId));
+  }
+
+  /** Forgets an offer and its answer (a request that failed or timed out). */
+  async forgetOffer(viewerId: string): Promise<void> {
+    await this.redis.del(this.keys.webrtcOffer(viewerId), this.keys.webrtcAnswer(viewerId));
+  }
+
   /** Stores the hub's reply to an offer. */
   async reply(viewerId: string, reply: OfferReply): Promise<void> {
     await this.redis.set(this.keys.webrtcAnswer(viewerId), JSON.stringify(reply), "PX", ANSWER_TTL_MS);
   }
 
-  /** Waits for the reply to an offer. @returns the reply, or undefined after `timeoutMs` */
+  /**
+   * Waits for the reply to an offer. An error reply is taken; an answer stays in its key
+   * for `takeAnswer` (the API's), so the answer never travels in job data.
+   * @returns the reply, or undefined after `timeoutMs`
+   */
   async awaitReply(viewerId: string, timeoutMs: number): Promise<OfferReply | undefined> {
     const deadline = Date.now() + timeoutMs;
     const key = this.keys.webrtcAnswer(viewerId);
     while (Date.now() < deadline) {
-      const raw = await this.redis.getdel(key);
-      if (raw) return JSON.parse(raw) as OfferReply;
+      const raw = await this.redis.get(key);
+      if (raw) {
+        const reply = JSON.parse(raw) as OfferReply;
+        if ("error" in reply) await this.redis.del(key);
+        return reply;
+      }
       await Bun.sleep(POLL_MS);
     }
     return undefined;
+  }
+
+  /** Takes the answer SDP the hub stored for a viewer. @returns it, or undefined when there is none */
+  async takeAnswer(viewerId: string): Promise<string | undefined> {
+    const raw = await this.redis.getdel(this.keys.webrtcAnswer(viewerId));
+    const reply = raw ? (JSON.parse(raw) as OfferReply) : undefined;
+    return reply && "sdp" in reply ? reply.sdp : undefined;
   }
 
   /** Records which camera a viewer belongs to, for `ttlMs`. */

@@ -8,6 +8,8 @@
  */
 import { Elysia } from "elysia";
 import { BadRequestError, NotFoundError, ValidationError } from "../../errors.ts";
+import { checkWhepOffer } from "../../webrtc/whep-offer-rules.ts";
+import { checkSdpSize } from "../body-limit.ts";
 import type { ApiDeps } from "../deps.ts";
 
 /** CORS headers of WHEP resources (browsers on other origins may play). */
@@ -20,7 +22,7 @@ export const WHEP_CORS = {
 
 function sdpBody(body: unknown): string {
   if (typeof body !== "string" || body.length === 0) throw new BadRequestError("bad SDP offer: the body must be an SDP offer (Content-Type: application/sdp)");
-  if (body.length > 64 * 1024) throw new BadRequestError("bad SDP offer: larger than 64 KiB");
+  checkSdpSize(body);
   return body;
 }
 
@@ -33,6 +35,8 @@ export function whepRoutes(deps: ApiDeps) {
       }
       const offer = sdpBody(body);
       await deps.cameras.get(params.id);
+      // Refused here, before it is queued: the holder opens no socket for a bad offer.
+      checkWhepOffer(offer);
       const { viewerId, sdp } = await deps.webrtc.offer(params.id, offer, deps.webrtcOfferTimeoutMs);
       return new Response(sdp, {
         status: 201,
@@ -61,7 +65,9 @@ export function seedWebRtcRoutes(deps: ApiDeps) {
     if (!cameraId) throw new ValidationError("camera_id", "is required as a query parameter");
     const b = body as { type?: unknown; sdp?: unknown } | undefined;
     if (!b || b.type !== "offer" || typeof b.sdp !== "string") throw new ValidationError("sdp", 'body must be {"type": "offer", "sdp": "..."}');
+    checkSdpSize(b.sdp);
     await deps.cameras.get(cameraId);
+    checkWhepOffer(b.sdp);
     const { sdp } = await deps.webrtc.offer(cameraId, b.sdp, deps.webrtcOfferTimeoutMs);
     return { type: "answer", sdp };
   });

@@ -9,6 +9,7 @@ import { auditLogMigration } from "./0002-audit-log.ts";
 import { snapshotIntervalMigration } from "./0003-snapshot-interval.ts";
 import { maxViewersMigration } from "./0004-max-viewers.ts";
 import { recordingsMigration } from "./0005-recordings.ts";
+import { apiTokensMigration } from "./0006-api-tokens.ts";
 
 /** The migrations of camserver's schema for one dialect, keyed by name. */
 export function schemaMigrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function schemaMigrations(dialect: SqlDialectName): Record<string, Migrat
     "0003_snapshot_interval": snapshotIntervalMigration(),
     "0004_max_viewers": maxViewersMigration(),
     "0005_recordings": recordingsMigration(dialect),
+    "0006_api_tokens": apiTokensMigration(dialect),
   };
 }

@@ -2,6 +2,12 @@
  * The WebRTC side of one held camera: listens on the camera's signalling channel, answers
  * offers with a viewer each (up to `maxViewers`, then 503), closes viewers on DELETE or
  * when they go silent, and keeps each live viewer's lease so the pipeline stays up for it.
+ *
+ * An offer reserves its viewer slot when it arrives, before anything is awaited, so
+ * concurrent offers can never admit more than `maxViewers`. Offers are answered one at a
+ * time, outside the holder's tick (which keeps refreshing the fence): the offer rules
+ * (src/webrtc/whep-offer-rules.ts) bound what one answer costs, and a queue of them
+ * cannot stall the process for longer than `maxViewers` answers.
  */
 import type Redis from "ioredis";
 import { BadRequestError, CapacityError, DomainError } from "../../errors.ts";
@@ -35,6 +41,9 @@ const REFRESH_EVERY_MS = 2000;
 export class WebRtcHub {
   readonly fanout = new RtpFanout();
   private readonly viewers = new Map<string, WebRtcViewer>();
+  /** Viewer ids whose offer holds a slot while it waits for or gets its answer. */
+  private readonly answering = new Set<string>();
+  private answers: Promise<void> = Promise.resolve();
   private refreshedAt = 0;
   private stopped = false;
 
@@ -45,9 +54,9 @@ export class WebRtcHub {
     private readonly maxViewers: number,
   ) {}
 
-  /** Viewers connected or connecting. */
+  /** Viewers connected or connecting, and offers being answered. */
   get count(): number {
-    return this.viewers.size;
+    return this.viewers.size + this.answering.size;
   }
 
   /** Starts packetizing and listening for offers. */
@@ -67,18 +76,41 @@ export class WebRtcHub {
       return;
     }
     if (msg.type === "close") return void (await this.drop(msg.viewerId, "closed by the client"));
+    const { viewerId, sdp } = msg;
+    if (typeof viewerId !== "string" || typeof sdp !== "string" || this.viewers.has(viewerId) || this.answering.has(viewerId)) return;
+    // The slot is taken here, synchronously: no await between the check and the reservation.
+    if (this.count >= this.maxViewers) {
+      const e = new CapacityError(`camera ${this.cameraId} has its maximum of ${this.maxViewers} WebRTC viewers`);
+      return void (await this.deps.signals.reply(viewerId, { error: { name: e.name, message: e.message } }));
+    }
+    this.answering.add(viewerId);
+    const answered = this.answers.then(() => this.answer(viewerId, sdp));
+    this.answers = answered;
+    await answered;
+  }
+
+  /** Answers one offer whose slot is reserved; frees the reservation whatever happens. */
+  private async answer(viewerId: string, sdp: string): Promise<void> {
     try {
-      if (this.viewers.size >= this.maxViewers) throw new CapacityError(`camera ${this.cameraId} has its maximum of ${this.maxViewers} WebRTC viewers`);
-      const peer = await answerOffer(msg.sdp, this.deps.net);
-      const viewer = new WebRtcViewer(msg.viewerId, peer, this.fanout, this.deps.viewerOptions);
-      this.viewers.set(msg.viewerId, viewer);
+      if (this.stopped) throw new CapacityError(`camera ${this.cameraId} was released`);
+      // answerOffer checks the offer again (the API did) before werift sees it.
+      const peer = await answerOffer(sdp, this.deps.net);
+      if (this.stopped) {
+        await peer.pc.close();
+        throw new CapacityError(`camera ${this.cameraId} was released`);
+      }
+      const viewer = new WebRtcViewer(viewerId, peer, this.fanout, this.deps.viewerOptions);
+      this.viewers.set(viewerId, viewer);
+      this.answering.delete(viewerId);
       viewer.start();
-      await this.keep(msg.viewerId);
-      await this.deps.signals.reply(msg.viewerId, { sdp: peer.answer });
-      this.deps.log.info({ camera: this.cameraId, viewer: msg.viewerId, viewers: this.viewers.size }, "webrtc viewer added");
+      await this.keep(viewerId);
+      await this.deps.signals.reply(viewerId, { sdp: peer.answer });
+      this.deps.log.info({ camera: this.cameraId, viewer: viewerId, viewers: this.viewers.size }, "webrtc viewer added");
     } catch (err) {
       const e = err instanceof DomainError ? err : new BadRequestError(`offer failed: ${(err as Error).message}`);
-      await this.deps.signals.reply(msg.viewerId, { error: { name: e.name, message: e.message } });
+      await this.deps.signals.reply(viewerId, { error: { name: e.name, message: e.message } }).catch(() => {});
+    } finally {
+      this.answering.delete(viewerId);
     }
   }
 

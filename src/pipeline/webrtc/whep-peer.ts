@@ -7,6 +7,7 @@
  */
 import { MediaStreamTrack, RTCPeerConnection, setTrackSourceCodecs, useH264, type RTCRtpSender } from "werift";
 import { BadRequestError } from "../../errors.ts";
+import { checkWhepOffer } from "../../webrtc/whep-offer-rules.ts";
 
 /** Network settings of the server's ICE agent. */
 export interface WebRtcNetwork {
@@ -28,12 +29,13 @@ const H264_MODE1 = "level-asymmetry-allowed=1;packetization-mode=1";
 /** Gathering host candidates takes milliseconds; give up well before the client does. */
 const GATHER_TIMEOUT_MS = 3000;
 
-/** Checks the shape of an offer before werift sees it. @throws BadRequestError naming what is wrong */
+/**
+ * Checks an offer before werift sees it (src/webrtc/whep-offer-rules.ts: one video and at
+ * most one audio section, recvonly or sendrecv, fingerprint, ICE credentials, 32 KiB).
+ * @throws BadRequestError naming what is wrong, PayloadTooLargeError
+ */
 export function checkOffer(sdp: string): void {
-  if (!sdp.startsWith("v=0")) throw new BadRequestError("bad SDP offer: it must start with v=0");
-  if (!/^m=video /m.test(sdp)) throw new BadRequestError("bad SDP offer: no m=video section");
-  if (!/^a=rtpmap:\d+ H264\/90000/im.test(sdp)) throw new BadRequestError("bad SDP offer: no H.264 payload offered");
-  if (!/^a=ice-ufrag:/m.test(sdp)) throw new BadRequestError("bad SDP offer: no ICE credentials (a=ice-ufrag)");
+  checkWhepOffer(sdp);
 }
 
 /**
