@@ -6,6 +6,7 @@
 import { Queue, Worker, type Processor } from "bullmq";
 import type Redis from "ioredis";
 import { cameraQueueName, pipelineJobId } from "../queues/names.ts";
+import { forgetCameraMetrics } from "../src/camera-metrics.ts";
 import type { PipelineJob } from "../queues/payloads.ts";
 
 /** Lock and stall timing of pipeline jobs (STACK-NOTES: set stalledInterval explicitly). */
@@ -65,6 +66,25 @@ export class CameraQueues {
     await entry?.worker.close();
     entry?.conn.disconnect();
     await queue?.close();
+  }
+
+  /**
+   * A deleted camera: stops consuming its queue, waits (up to `waitMs`) until its pipeline
+   * job has ended wherever it ran (the holder ends on the stop request that a delete
+   * sets), then obliterates the queue's keys in Redis and drops the camera's metric series.
+   * Every worker process does this; the second obliteration finds nothing.
+   */
+  async remove(cameraId: string, waitMs = 15_000): Promise<void> {
+    await this.forget(cameraId);
+    const queue = new Queue<PipelineJob>(cameraQueueName(cameraId), { connection: this.redis, prefix: this.prefix });
+    try {
+      const deadline = Date.now() + waitMs;
+      while ((await queue.getJobState(pipelineJobId(cameraId))) === "active" && Date.now() < deadline) await Bun.sleep(250);
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
+    await forgetCameraMetrics(cameraId);
   }
 
   /** Camera ids this process consumes. */

@@ -91,13 +91,14 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     startRequestWorker(WEBRTC_OFFER_QUEUE, webrtcOfferProcessor({ cameras: o.cameras, leases, signals, status, cameraQueues }), redis, config.redisPrefix, log),
   ];
 
-  // Registry changes: the API publishes the camera id; a deleted camera's queue is dropped.
+  // Registry changes: the API publishes the camera id; a deleted camera's queue is removed
+  // (its Redis keys once its pipeline job ended) with its metric series.
   const sub = redis.duplicate();
   await sub.subscribe(keys.camerasChannel());
   sub.on("message", (_channel, cameraId: string) => {
     o.cameras.get(cameraId).then(
       () => cameraQueues.ensure(cameraId),
-      () => cameraQueues.forget(cameraId),
+      () => cameraQueues.remove(cameraId),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
   const reconciler = new Reconciler(leases, sessions, cameraQueues, log);
