@@ -36,7 +36,7 @@ export function pipelineProcessor(deps: PipelineProcessorDeps) {
       username: camera.username,
       password: camera.password,
       network: camera.network,
-      sourceEngine: "auto",
+      sourceEngine: camera.sourceEngine,
       maxViewers: camera.maxViewers,
     });
     const abort = signal ? AbortSignal.any([deps.shutdown, signal]) : deps.shutdown;

@@ -6,9 +6,18 @@
  */
 import { ValidationError } from "../errors.ts";
 import { CAMERA_ID_PATTERN, generateCameraId } from "./camera-id.ts";
-import { cameraNetworks, type CameraNetwork, type CameraPatch, type CameraRecord, type NewCamera } from "./camera.ts";
+import {
+  cameraNetworks,
+  type CameraNetwork,
+  type CameraPatch,
+  type CameraRecord,
+  cameraSourceEngines,
+  type CameraSourceEngine,
+  type NewCamera,
+} from "./camera.ts";
 import { checkIntSetting, MAX_VIEWERS_SETTING, SNAPSHOT_INTERVAL_SETTING } from "./camera-settings.ts";
 import { redactUrl, splitCredentials, validateSourceUrl } from "./source-url.ts";
+import { readWorkerTag } from "./worker-tag.ts";
 
 /** Longest camera name in characters (column `cameras.name`). */
 export const MAX_NAME_LENGTH = 200;
@@ -23,6 +32,8 @@ const PATCH_FIELDS = new Set([
   "network",
   "snapshot_interval_s",
   "max_viewers",
+  "source_engine",
+  "worker_tag",
 ]);
 const CREATE_FIELDS = new Set(["id", ...PATCH_FIELDS]);
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
@@ -39,6 +50,10 @@ export interface PublicCamera {
   snapshot_interval_s: number;
   /** Most WebRTC viewers at once. */
   max_viewers: number;
+  /** `auto` (own RTSP client, ffmpeg fallback), `native` or `ffmpeg`. */
+  source_engine: CameraSourceEngine;
+  /** Tag a worker must have to hold the camera (e.g. `host:cam-board-1`); null = any worker. */
+  worker_tag: string | null;
   /** ISO 8601 instant in UTC with milliseconds, e.g. `2024-05-01T12:00:00.123Z`. */
   created_at: string;
   updated_at: string;
@@ -115,10 +130,18 @@ function readNetwork(value: unknown): CameraNetwork {
   return value as CameraNetwork;
 }
 
+function readSourceEngine(value: unknown): CameraSourceEngine {
+  if (!cameraSourceEngines.includes(value as CameraSourceEngine)) {
+    invalid("source_engine", `must be one of ${cameraSourceEngines.join(", ")}`);
+  }
+  return value as CameraSourceEngine;
+}
+
 /**
  * Parses a create body `{ id?, name, source_url, username?, password?, network?,
- * snapshot_interval_s?, max_viewers? }`. The id is generated when absent, network defaults
- * to `local`, `snapshot_interval_s` to 0 (off) and `max_viewers` to 10; credentials found in
+ * snapshot_interval_s?, max_viewers?, source_engine?, worker_tag? }`. The id is generated when
+ * absent, network defaults to `local`, `snapshot_interval_s` to 0 (off), `max_viewers` to 10,
+ * `source_engine` to `auto` and `worker_tag` to null (any worker); credentials found in
  * `source_url` fill `username`/`password` unless those fields are given (even as null).
  * @throws ValidationError for the first bad, missing or unknown field.
  */
@@ -146,14 +169,28 @@ export function parseCameraCreate(body: unknown): NewCamera {
   const maxViewers = present(b, "max_viewers")
     ? checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers)
     : MAX_VIEWERS_SETTING.default;
+  const sourceEngine = present(b, "source_engine") ? readSourceEngine(b.source_engine) : undefined;
+  const workerTag = present(b, "worker_tag") ? readWorkerTag(b.worker_tag) : undefined;
   rejectUnknown(b, CREATE_FIELDS);
-  return { id, name, sourceUrl: source.url, username, password, network, snapshotIntervalS, maxViewers };
+  return {
+    id,
+    name,
+    sourceUrl: source.url,
+    username,
+    password,
+    network,
+    snapshotIntervalS,
+    maxViewers,
+    ...(sourceEngine !== undefined && { sourceEngine }),
+    ...(workerTag !== undefined && { workerTag }),
+  };
 }
 
 /**
  * Parses a patch body with any of `name`, `source_url`, `username`, `password`, `network`,
- * `snapshot_interval_s`, `max_viewers` (integers in range; null is refused, not a reset).
- * Absent fields stay unchanged; `null` clears a credential; credentials in a new
+ * `snapshot_interval_s`, `max_viewers` (integers in range; null is refused, not a reset),
+ * `source_engine`, `worker_tag` (null: any worker).
+ * Absent fields stay unchanged; `null` clears a credential or the worker tag; credentials in a new
  * `source_url` replace the stored ones unless given explicitly. `{}` is a valid no-op.
  * @throws ValidationError for the first bad or unknown field (`id` cannot be changed).
  */
@@ -175,6 +212,8 @@ export function parseCameraPatch(body: unknown): CameraPatch {
     patch.snapshotIntervalS = checkIntSetting(SNAPSHOT_INTERVAL_SETTING, b.snapshot_interval_s);
   }
   if (present(b, "max_viewers")) patch.maxViewers = checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers);
+  if (present(b, "source_engine")) patch.sourceEngine = readSourceEngine(b.source_engine);
+  if (present(b, "worker_tag")) patch.workerTag = readWorkerTag(b.worker_tag);
   rejectUnknown(b, PATCH_FIELDS);
   return patch;
 }
@@ -190,6 +229,8 @@ export function publicCamera(rec: CameraRecord): PublicCamera {
     network: rec.network,
     snapshot_interval_s: rec.snapshotIntervalS,
     max_viewers: rec.maxViewers,
+    source_engine: rec.sourceEngine,
+    worker_tag: rec.workerTag,
     created_at: new Date(rec.createdAt).toISOString(),
     updated_at: new Date(rec.updatedAt).toISOString(),
   };

@@ -10,6 +10,15 @@ export type CameraNetwork = "local" | "vpn";
 /** Every accepted network class, in display order. */
 export const cameraNetworks: readonly CameraNetwork[] = ["local", "vpn"];
 
+/**
+ * How a camera's RTSP stream is pulled: `auto` is camserver's own RTSP client with an
+ * ffmpeg fallback, `native` only the own client, `ffmpeg` only ffmpeg.
+ */
+export type CameraSourceEngine = "auto" | "native" | "ffmpeg";
+
+/** Every accepted source engine; the first is the default. */
+export const cameraSourceEngines: readonly CameraSourceEngine[] = ["auto", "native", "ffmpeg"];
+
 /** One stored camera. */
 export interface CameraRecord {
   /** Stable id, `/^[A-Za-z0-9_-]{1,64}$/`, compared case-sensitively. */
@@ -28,6 +37,10 @@ export interface CameraRecord {
   readonly snapshotIntervalS: number;
   /** Most WebRTC viewers of this camera at once, 1-1000. */
   readonly maxViewers: number;
+  /** How its stream is pulled, see {@link CameraSourceEngine}. */
+  readonly sourceEngine: CameraSourceEngine;
+  /** The tag a worker must have to hold this camera (`worker-tag.ts`); null = any worker. */
+  readonly workerTag: string | null;
   /** Creation instant in epoch milliseconds. */
   readonly createdAt: number;
   /** Last change instant in epoch milliseconds. */
@@ -50,11 +63,15 @@ export interface NewCamera {
   readonly snapshotIntervalS?: number;
   /** @defaultValue 10 */
   readonly maxViewers?: number;
+  /** @defaultValue "auto" */
+  readonly sourceEngine?: CameraSourceEngine;
+  /** @defaultValue null (any worker) */
+  readonly workerTag?: string | null;
 }
 
 /**
  * A change to a stored camera: absent fields stay as they are, `null` clears
- * `username` or `password`. The id never changes.
+ * `username`, `password` or `workerTag`. The id never changes.
  */
 export interface CameraPatch {
   readonly name?: string;
@@ -64,4 +81,7 @@ export interface CameraPatch {
   readonly network?: CameraNetwork;
   readonly snapshotIntervalS?: number;
   readonly maxViewers?: number;
+  readonly sourceEngine?: CameraSourceEngine;
+  /** null: any worker. */
+  readonly workerTag?: string | null;
 }

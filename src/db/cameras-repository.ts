@@ -4,9 +4,10 @@
  * are numbers. Stored source URLs never carry credentials; stored settings are in range.
  */
 import type { Kysely, Selectable } from "kysely";
-import type { CameraPatch, CameraRecord, NewCamera } from "../cameras/camera.ts";
+import { type CameraPatch, type CameraRecord, cameraSourceEngines, type CameraSourceEngine, type NewCamera } from "../cameras/camera.ts";
 import { checkIntSetting, MAX_VIEWERS_SETTING, SNAPSHOT_INTERVAL_SETTING } from "../cameras/camera-settings.ts";
 import { hasCredentials } from "../cameras/source-url.ts";
+import { readWorkerTag } from "../cameras/worker-tag.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { intColumn } from "./int-column.ts";
 import type { CamerasTable, Schema } from "./schema.ts";
@@ -33,6 +34,8 @@ function toRecord(row: Selectable<CamerasTable>): CameraRecord {
     network: row.network,
     snapshotIntervalS: intColumn(row.snapshot_interval_s, "cameras.snapshot_interval_s"),
     maxViewers: intColumn(row.max_viewers, "cameras.max_viewers"),
+    sourceEngine: row.source_engine,
+    workerTag: row.worker_tag,
     createdAt: intColumn(row.created_at, "cameras.created_at"),
     updatedAt: intColumn(row.updated_at, "cameras.updated_at"),
   };
@@ -42,6 +45,13 @@ function assertNoCredentials(sourceUrl: string): void {
   if (hasCredentials(sourceUrl)) {
     throw new ValidationError("source_url", "must not contain credentials; send username and password");
   }
+}
+
+function checkSourceEngine(engine: CameraSourceEngine): CameraSourceEngine {
+  if (!cameraSourceEngines.includes(engine)) {
+    throw new ValidationError("source_engine", `must be one of ${cameraSourceEngines.join(", ")}`);
+  }
+  return engine;
 }
 
 /** Create, read, update and delete cameras. Inputs are expected to be parsed already. */
@@ -57,8 +67,8 @@ export class CamerasRepository {
   /**
    * Stores a new camera with `createdAt = updatedAt = now()`, absent settings at their
    * defaults, and returns it as stored.
-   * @throws ConflictError when the id exists; ValidationError when `sourceUrl` has userinfo
-   *   or a setting is not an integer in its range.
+   * @throws ConflictError when the id exists; ValidationError when `sourceUrl` has userinfo,
+   *   a setting is not an integer in its range, or the source engine or worker tag is invalid.
    */
   async create(input: NewCamera): Promise<CameraRecord> {
     assertNoCredentials(input.sourceUrl);
@@ -67,6 +77,8 @@ export class CamerasRepository {
       input.snapshotIntervalS ?? SNAPSHOT_INTERVAL_SETTING.default,
     );
     const maxViewers = checkIntSetting(MAX_VIEWERS_SETTING, input.maxViewers ?? MAX_VIEWERS_SETTING.default);
+    const sourceEngine = checkSourceEngine(input.sourceEngine ?? "auto");
+    const workerTag = readWorkerTag(input.workerTag ?? null);
     const now = this.#now();
     try {
       await this.#db
@@ -80,6 +92,8 @@ export class CamerasRepository {
           network: input.network,
           snapshot_interval_s: snapshotIntervalS,
           max_viewers: maxViewers,
+          source_engine: sourceEngine,
+          worker_tag: workerTag,
           created_at: now,
           updated_at: now,
         })
@@ -107,13 +121,15 @@ export class CamerasRepository {
   /**
    * Applies `patch` (absent fields unchanged, null clears a credential), sets
    * `updatedAt = now()` and returns the camera as stored.
-   * @throws NotFoundError; ValidationError when `patch.sourceUrl` has userinfo or a setting
-   *   is not an integer in its range.
+   * @throws NotFoundError; ValidationError when `patch.sourceUrl` has userinfo, a setting
+   *   is not an integer in its range, or the source engine or worker tag is invalid.
    */
   async update(id: string, patch: CameraPatch): Promise<CameraRecord> {
     if (patch.sourceUrl !== undefined) assertNoCredentials(patch.sourceUrl);
     if (patch.snapshotIntervalS !== undefined) checkIntSetting(SNAPSHOT_INTERVAL_SETTING, patch.snapshotIntervalS);
     if (patch.maxViewers !== undefined) checkIntSetting(MAX_VIEWERS_SETTING, patch.maxViewers);
+    if (patch.sourceEngine !== undefined) checkSourceEngine(patch.sourceEngine);
+    if (patch.workerTag !== undefined) readWorkerTag(patch.workerTag);
     const result = await this.#db
       .updateTable("cameras")
       .set({
@@ -124,6 +140,8 @@ export class CamerasRepository {
         network: patch.network,
         snapshot_interval_s: patch.snapshotIntervalS,
         max_viewers: patch.maxViewers,
+        source_engine: patch.sourceEngine,
+        worker_tag: patch.workerTag,
         updated_at: this.#now(),
       })
       .where("id", "=", id)

@@ -4,7 +4,7 @@
  * `Date`, no `timestamp`: see STACK-NOTES). The DDL lives in `migrations/`.
  */
 import type { Generated } from "kysely";
-import type { CameraNetwork } from "../cameras/camera.ts";
+import type { CameraNetwork, CameraSourceEngine } from "../cameras/camera.ts";
 import type { ApiTokensTable } from "./api-token-schema.ts";
 import type { CameraRecordingSettingsTable, RecordingPartsTable, RecordingSegmentsTable, RecordingsTable } from "./recording-schema.ts";
 
@@ -27,6 +27,10 @@ export interface CamerasTable {
   /** integer not null default 10 (migration 0004): most WebRTC viewers at once. */
   max_viewers: number;
   /** bigint not null, epoch ms. */
+  /** varchar(64) null (migration 0008): tag a worker needs to hold the camera; null = any. */
+  worker_tag: string | null;
+  /** varchar(8) not null default 'auto' (migration 0008): `auto`, `native` or `ffmpeg`. */
+  source_engine: CameraSourceEngine;
   created_at: number;
   /** bigint not null, epoch ms. */
   updated_at: number;

@@ -97,6 +97,12 @@ describe("parseCameraCreate", () => {
       { ...base, snapshot_interval_s: 30, max_viewers: undefined },
       { ...minimal, snapshotIntervalS: 30 },
     ],
+    [
+      "takes a source engine and a worker tag",
+      { ...base, source_url: "shm://cam0", source_engine: "native", worker_tag: "host:cam-board-1" },
+      { ...minimal, sourceUrl: "shm://cam0", sourceEngine: "native", workerTag: "host:cam-board-1" },
+    ],
+    ["takes a null worker tag (any worker)", { ...base, worker_tag: null }, { ...minimal, workerTag: null }],
   ];
   for (const [title, body, expected] of cases) {
     it(title, () => {
@@ -140,6 +146,8 @@ describe("parseCameraCreate", () => {
     [{ ...base, snapshot_interval_s: -1, max_viewers: 0 }, "snapshot_interval_s", "must be an integer 0-86400"],
     [{ ...base, max_viewers: 0, maxViewers: 5 }, "max_viewers", "must be an integer 1-1000"],
     [{ ...base, maxViewers: 5 }, "maxViewers", "unknown field"],
+    [{ ...base, source_engine: "gstreamer" }, "source_engine", "must be one of auto, native, ffmpeg"],
+    [{ ...base, worker_tag: "host/cam" }, "worker_tag", "must be null or 1-64 characters"],
   ];
   for (const [body, field, reason] of refused) {
     it(`refuses ${JSON.stringify(body)?.slice(0, 60)} on ${field}`, () => {
@@ -189,6 +197,9 @@ describe("parseCameraPatch", () => {
       { snapshotIntervalS: 86_400, maxViewers: 1000 },
     ],
     ["treats undefined settings as absent", { snapshot_interval_s: undefined, max_viewers: undefined }, {}],
+    ["takes a source engine", { source_engine: "ffmpeg" }, { sourceEngine: "ffmpeg" }],
+    ["takes a worker tag", { worker_tag: "host:cam-board-1" }, { workerTag: "host:cam-board-1" }],
+    ["clears the worker tag with null", { worker_tag: null }, { workerTag: null }],
   ];
   for (const [title, body, expected] of cases) {
     it(title, () => {
@@ -205,6 +216,12 @@ describe("parseCameraPatch", () => {
     [{ has_password: true }, "has_password", "unknown field"],
     [{ snapshotIntervalS: 60 }, "snapshotIntervalS", "unknown field"],
     [{ snapshot_interval_s: 1.5, max_viewers: 0 }, "snapshot_interval_s", "must be an integer 0-86400"],
+    [{ source_engine: "gstreamer" }, "source_engine", "must be one of auto, native, ffmpeg"],
+    [{ source_engine: null }, "source_engine", "must be one of"],
+    [{ worker_tag: "" }, "worker_tag", "must be null or 1-64 characters"],
+    [{ worker_tag: "host cam" }, "worker_tag", "must be null or 1-64 characters"],
+    [{ worker_tag: 7 }, "worker_tag", "must be null or 1-64 characters"],
+    [{ worker_tag: "x".repeat(65) }, "worker_tag", "must be null or 1-64 characters"],
   ];
   for (const [body, field, reason] of refused) {
     it(`refuses ${JSON.stringify(body)} on ${field}`, () => {
@@ -233,6 +250,8 @@ describe("publicCamera", () => {
     network: "vpn",
     snapshotIntervalS: 300,
     maxViewers: 4,
+    sourceEngine: "auto",
+    workerTag: null,
     createdAt: 1_714_564_800_123,
     updatedAt: 1_714_564_801_000,
   };
@@ -247,6 +266,8 @@ describe("publicCamera", () => {
       network: "vpn",
       snapshot_interval_s: 300,
       max_viewers: 4,
+      source_engine: "auto",
+      worker_tag: null,
       created_at: "2024-05-01T12:00:00.123Z",
       updated_at: "2024-05-01T12:00:01.000Z",
     });

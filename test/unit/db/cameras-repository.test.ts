@@ -14,7 +14,7 @@ import { describeEachDialect } from "./dialects.ts";
 
 const T0 = 1_714_564_800_123; // 2024-05-01T12:00:00.123Z: the milliseconds must survive
 /** What a camera created without settings gets. */
-const DEFAULT_SETTINGS = { snapshotIntervalS: 0, maxViewers: 10 } as const;
+const DEFAULT_SETTINGS = { snapshotIntervalS: 0, maxViewers: 10, sourceEngine: "auto", workerTag: null } as const;
 
 function camera(id: string, over: Partial<NewCamera> = {}): NewCamera {
   return {
@@ -58,6 +58,8 @@ describeEachDialect("CamerasRepository", (ctx) => {
       network: "vpn",
       snapshotIntervalS: 0,
       maxViewers: 10,
+      sourceEngine: "auto",
+      workerTag: null,
       createdAt: T0,
       updatedAt: T0,
     };
@@ -192,6 +194,27 @@ describeEachDialect("CamerasRepository", (ctx) => {
     expect(await repo.get("kept")).toMatchObject({ snapshotIntervalS: 5, maxViewers: 2, updatedAt: T0 });
   });
 
+  it("stores the source engine and the worker tag, clears the tag with null, refuses bad values", async () => {
+    const rec = await repo.create(camera("board", { sourceUrl: "shm://cam0", sourceEngine: "native", workerTag: "host:cam-board-1" }));
+    expect(rec).toMatchObject({ sourceEngine: "native", workerTag: "host:cam-board-1" });
+    expect(publicCamera(rec)).toMatchObject({ source_engine: "native", worker_tag: "host:cam-board-1" });
+    expect(await repo.update("board", { sourceEngine: "ffmpeg" })).toMatchObject({ sourceEngine: "ffmpeg", workerTag: "host:cam-board-1" });
+    expect(await repo.update("board", { workerTag: null })).toMatchObject({ sourceEngine: "ffmpeg", workerTag: null });
+    const bad: [change: CameraPatch, field: string][] = [
+      [{ sourceEngine: "gst" as never }, "source_engine"],
+      [{ workerTag: "has space" }, "worker_tag"],
+      [{ workerTag: "" }, "worker_tag"],
+    ];
+    for (const [change, field] of bad) {
+      for (const attempt of [() => repo.create(camera("new", change)), () => repo.update("board", change)]) {
+        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(ValidationError);
+        expect((err as ValidationError).field).toBe(field);
+      }
+    }
+    expect(await repo.get("board")).toMatchObject({ sourceEngine: "ffmpeg", workerTag: null });
+  });
+
   it("deletes a camera", async () => {
     await repo.create(camera("gone"));
     await repo.delete("gone");
@@ -260,6 +283,8 @@ describeEachDialect("CamerasRepository", (ctx) => {
         network: "vpn",
         snapshotIntervalS: 0,
         maxViewers: 10,
+        sourceEngine: "auto",
+        workerTag: null,
         createdAt: T0,
         updatedAt: T0,
       };
