@@ -6,6 +6,7 @@
 import type { Generated } from "kysely";
 import type { CameraNetwork, CameraSourceEngine } from "../cameras/camera.ts";
 import type { ApiTokensTable } from "./api-token-schema.ts";
+import type { CameraEventSettingsTable, EventsTable } from "./event-schema.ts";
 import type { CameraRecordingSettingsTable, RecordingPartsTable, RecordingSegmentsTable, RecordingsTable } from "./recording-schema.ts";
 
 /** Table `cameras`: one row per camera. */
@@ -26,11 +27,11 @@ export interface CamerasTable {
   snapshot_interval_s: number;
   /** integer not null default 10 (migration 0004): most WebRTC viewers at once. */
   max_viewers: number;
-  /** bigint not null, epoch ms. */
   /** varchar(64) null (migration 0008): tag a worker needs to hold the camera; null = any. */
   worker_tag: string | null;
   /** varchar(8) not null default 'auto' (migration 0008): `auto`, `native` or `ffmpeg`. */
   source_engine: CameraSourceEngine;
+  /** bigint not null, epoch ms. */
   created_at: number;
   /** bigint not null, epoch ms. */
   updated_at: number;
@@ -61,4 +62,6 @@ export interface Schema {
   recording_segments: RecordingSegmentsTable;
   camera_recording_settings: CameraRecordingSettingsTable;
   api_tokens: ApiTokensTable;
+  events: EventsTable;
+  camera_event_settings: CameraEventSettingsTable;
 }

@@ -10,6 +10,7 @@ import { snapshotIntervalMigration } from "./0003-snapshot-interval.ts";
 import { maxViewersMigration } from "./0004-max-viewers.ts";
 import { recordingsMigration } from "./0005-recordings.ts";
 import { apiTokensMigration } from "./0006-api-tokens.ts";
+import { eventsMigration } from "./0007-events.ts";
 import { workerTagSourceEngineMigration } from "./0008-worker-tag-source-engine.ts";
 
 /** The migrations of camserver's schema for one dialect, keyed by name. */
@@ -21,6 +22,7 @@ export function schemaMigrations(dialect: SqlDialectName): Record<string, Migrat
     "0004_max_viewers": maxViewersMigration(),
     "0005_recordings": recordingsMigration(dialect),
     "0006_api_tokens": apiTokensMigration(dialect),
+    "0007_events": eventsMigration(dialect),
     "0008_worker_tag_source_engine": workerTagSourceEngineMigration(dialect),
   };
 }
