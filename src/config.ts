@@ -4,6 +4,7 @@
  */
 import { hostname } from "node:os";
 import { resolve } from "node:path";
+import { WORKER_TAG_PATTERN } from "./cameras/worker-tag.ts";
 import { parseRedisUrl, RedisUrlError } from "./redis-url.ts";
 
 /** A configuration variable holds a value camserver cannot use. */
@@ -51,6 +52,11 @@ export interface Config {
   readonly webrtcPublicIps: readonly string[];
   /** UDP port range of WebRTC ICE, inclusive; undefined = any. (`WEBRTC_PORT_RANGE`, "min-max") */
   readonly webrtcPortRange: readonly [number, number] | undefined;
+  /**
+   * What this worker host has, e.g. `host:cam-board-1`: cameras whose `worker_tag` is one of
+   * these may be held here, cameras without a tag anywhere. @defaultValue [] (`WORKER_TAGS`, comma-separated)
+   */
+  readonly workerTags: readonly string[];
   /** pino log level. @defaultValue "info" (`LOG_LEVEL`) */
   readonly logLevel: string;
 }
@@ -110,6 +116,14 @@ function portRange(env: Env): [number, number] | undefined {
   return [lo, hi];
 }
 
+function workerTags(env: Env): string[] {
+  const list = (env.WORKER_TAGS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  for (const tag of list) {
+    if (!WORKER_TAG_PATTERN.test(tag)) throw new ConfigError("WORKER_TAGS", `"${tag.slice(0, 80)}" is not 1-64 characters of A-Z, a-z, 0-9, _ . : -`);
+  }
+  return [...new Set(list)];
+}
+
 /**
  * Reads the configuration from `env`.
  * @throws ConfigError naming the first invalid variable
@@ -140,6 +154,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0, 1, 65535) : undefined,
     webrtcPublicIps: ips(env),
     webrtcPortRange: portRange(env),
+    workerTags: workerTags(env),
     logLevel: level,
   };
 }

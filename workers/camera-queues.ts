@@ -1,12 +1,16 @@
 /**
  * One BullMQ queue per camera, global concurrency 1, and this process's Worker on each:
- * the queue runs the camera's single pipeline job. Every worker process consumes every
- * camera's queue, so a job stalled by a dead worker is taken over by another one.
+ * the queue runs the camera's single pipeline job. Every worker process that may hold a
+ * camera consumes its queue, so a job stalled by a dead worker is taken over by another
+ * one. A camera may require a worker tag (`worker_tag`, e.g. the host that has its shm
+ * ring): then only workers whose WORKER_TAGS include it consume its queue; the others still
+ * add its pipeline job (any worker answers requests) and leave it to those that may.
  */
 import { Queue, Worker, type Processor } from "bullmq";
 import type Redis from "ioredis";
 import { cameraQueueName, pipelineJobId } from "../queues/names.ts";
 import { forgetCameraMetrics } from "../src/camera-metrics.ts";
+import { workerMayTake } from "../src/cameras/worker-tag.ts";
 import type { PipelineJob } from "../queues/payloads.ts";
 
 /** Lock and stall timing of pipeline jobs (STACK-NOTES: set stalledInterval explicitly). */
@@ -19,24 +23,57 @@ export const PIPELINE_WORKER_TIMING = {
   maxStalledCount: 1_000_000,
 } as const;
 
+/** Which cameras this process may hold. */
+export interface QueuePlacement {
+  /** This worker's tags (WORKER_TAGS). @defaultValue [] */
+  readonly workerTags: readonly string[];
+  /** The tag a camera requires (null: any worker), read when `ensure` is not told it. */
+  readonly requiredTag: (cameraId: string) => Promise<string | null>;
+}
+
 /** The camera queues and Workers of one process. */
 export class CameraQueues {
   private readonly queues = new Map<string, Queue<PipelineJob>>();
   private readonly workers = new Map<string, { worker: Worker<PipelineJob>; conn: Redis }>();
+  /** Last known required tag per camera. */
+  private readonly tags = new Map<string, string | null>();
 
+  /** @param placement absent: this process consumes every camera's queue */
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly processor: Processor<PipelineJob>,
+    private readonly placement?: QueuePlacement,
   ) {}
 
-  /** Makes sure this process has the camera's queue and consumes it. */
-  async ensure(cameraId: string): Promise<Queue<PipelineJob>> {
+  /**
+   * Makes sure this process has the camera's queue and consumes it if its tags allow.
+   * @param requiredTag the camera's `worker_tag` when the caller just read it (a registry
+   *   change); absent: the last known one, or `placement.requiredTag` the first time.
+   *   A camera whose tag no longer allows this worker is not taken here again; a job it
+   *   runs now goes on until its holder ends.
+   */
+  async ensure(cameraId: string, requiredTag?: string | null): Promise<Queue<PipelineJob>> {
     let queue = this.queues.get(cameraId);
-    if (queue) return queue;
-    queue = new Queue<PipelineJob>(cameraQueueName(cameraId), { connection: this.redis, prefix: this.prefix });
-    this.queues.set(cameraId, queue);
-    await queue.setGlobalConcurrency(1);
+    if (!queue) {
+      queue = new Queue<PipelineJob>(cameraQueueName(cameraId), { connection: this.redis, prefix: this.prefix });
+      this.queues.set(cameraId, queue);
+      await queue.setGlobalConcurrency(1);
+    }
+    if (requiredTag !== undefined) this.tags.set(cameraId, requiredTag);
+    else if (!this.tags.has(cameraId)) this.tags.set(cameraId, this.placement ? await this.placement.requiredTag(cameraId) : null);
+    const mayTake = workerMayTake(this.placement?.workerTags ?? [], this.tags.get(cameraId) ?? null);
+    if (mayTake && !this.workers.has(cameraId)) this.consume(cameraId);
+    if (!mayTake) void this.stopConsuming(cameraId);
+    return queue;
+  }
+
+  /** Whether this process consumes the camera's queue now. */
+  consumes(cameraId: string): boolean {
+    return this.workers.has(cameraId);
+  }
+
+  private consume(cameraId: string): void {
     const conn = this.redis.duplicate();
     const worker = new Worker<PipelineJob>(cameraQueueName(cameraId), this.processor, {
       connection: conn,
@@ -48,7 +85,14 @@ export class CameraQueues {
       // Connection errors are retried by ioredis; the job lock logic handles the rest.
     });
     this.workers.set(cameraId, { worker, conn });
-    return queue;
+  }
+
+  private async stopConsuming(cameraId: string): Promise<void> {
+    const entry = this.workers.get(cameraId);
+    if (!entry) return;
+    this.workers.delete(cameraId);
+    await entry.worker.close().catch(() => undefined);
+    entry.conn.disconnect();
   }
 
   /** Adds the camera's pipeline job unless it exists (fixed job id). */
@@ -61,6 +105,7 @@ export class CameraQueues {
   async forget(cameraId: string): Promise<void> {
     const entry = this.workers.get(cameraId);
     this.workers.delete(cameraId);
+    this.tags.delete(cameraId);
     const queue = this.queues.get(cameraId);
     this.queues.delete(cameraId);
     await entry?.worker.close();
@@ -89,11 +134,11 @@ export class CameraQueues {
 
   /** Camera ids this process consumes. */
   cameraIds(): string[] {
-    return [...this.queues.keys()];
+    return [...this.workers.keys()];
   }
 
   /** Closes every Worker (waiting for running jobs, which the caller has aborted) and queue. */
   async close(): Promise<void> {
-    await Promise.all(this.cameraIds().map((id) => this.forget(id)));
+    await Promise.all([...this.queues.keys()].map((id) => this.forget(id)));
   }
 }

@@ -82,8 +82,10 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       cameras: o.cameras,
       shutdown: shutdown.signal,
     }),
+    // Cameras with a worker_tag are consumed only by workers whose WORKER_TAGS have it.
+    { workerTags: config.workerTags, requiredTag: async (id) => (await o.cameras.get(id).catch(() => undefined))?.workerTag ?? null },
   );
-  for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id);
+  for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id, cam.workerTag);
 
   const requestWorkers = [
     startRequestWorker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), redis, config.redisPrefix, log),
@@ -97,13 +99,13 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   await sub.subscribe(keys.camerasChannel());
   sub.on("message", (_channel, cameraId: string) => {
     o.cameras.get(cameraId).then(
-      () => cameraQueues.ensure(cameraId),
+      (cam) => cameraQueues.ensure(cameraId, cam.workerTag),
       () => cameraQueues.remove(cameraId),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
   const reconciler = new Reconciler(leases, sessions, cameraQueues, log);
   reconciler.start();
-  log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length }, "worker ready");
+  log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length, tags: config.workerTags }, "worker ready");
 
   return {
     cameraQueues,

@@ -26,4 +26,5 @@ export {
   slotOffset,
 } from "./ring-layout.ts";
 export { findNewestKeyframe, readSlot, type RingFrame, type SlotRead } from "./ring-reader.ts";
+export { RingTimeline } from "./ring-timeline.ts";
 export { type FrameToWrite, RingWriter } from "./ring-writer.ts";

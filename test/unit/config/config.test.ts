@@ -57,6 +57,7 @@ describe("loadConfig", () => {
       METRICS_PORT: "9100",
       WEBRTC_PUBLIC_IPS: "192.0.2.10, 2001:db8::1",
       WEBRTC_PORT_RANGE: "40000-40100",
+      WORKER_TAGS: "host:cam-board-1, gpu,,gpu",
     });
     expect(c).toEqual({
       port: 9000,
@@ -74,6 +75,7 @@ describe("loadConfig", () => {
       metricsPort: 9100,
       webrtcPublicIps: ["192.0.2.10", "2001:db8::1"],
       webrtcPortRange: [40000, 40100],
+      workerTags: ["host:cam-board-1", "gpu"],
     });
   });
 
@@ -95,6 +97,8 @@ describe("loadConfig", () => {
     ["API_TOKEN", "short"],
     ["LOG_LEVEL", "loud"],
     ["REDIS_PREFIX", "cam server"],
+    ["WORKER_TAGS", "host:a,has space"],
+    ["WORKER_TAGS", "x".repeat(65)],
   ];
   for (const [variable, value] of invalid) {
     it(`rejects ${variable}=${value} with a ConfigError naming ${variable}`, () => {
