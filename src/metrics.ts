@@ -1,12 +1,14 @@
 /**
  * Prometheus metrics of this process (prom-client). The API serves them at `/metrics`;
- * with `start` that includes the worker's pipeline metrics.
+ * with `start` that includes the worker's pipeline metrics. Process and runtime metrics
+ * keep their standard names (`process_*`, `nodejs_*`); camserver's own start with
+ * `camserver_`. What to alert on: infra/prometheus/alerts.yml and docs/operations.md.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
 /** The process registry. */
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "camserver_" });
+collectDefaultMetrics({ register: registry });
 
 /** Access units received from sources, by camera. */
 export const accessUnitsTotal = new Counter({
@@ -99,5 +101,96 @@ export const shmSkippedBehindTotal = new Counter({
   name: "camserver_shm_frames_skipped_behind_total",
   help: "Shared-memory ring frames skipped because the reader fell behind the writer",
   labelNames: ["camera"],
+  registers: [registry],
+});
+
+/** Live ffmpeg children of this process by role (source, transcode, decoder, segmenter, other; src/proc/child-metrics.ts). */
+export const ffmpegChildren = new Gauge({
+  name: "camserver_ffmpeg_children",
+  help: "Live ffmpeg children of this process, by role",
+  labelNames: ["role"],
+  registers: [registry],
+});
+
+/** ffmpeg children that ended, by role and how (exit, timeout, stop, stall, killed). */
+export const ffmpegExitsTotal = new Counter({
+  name: "camserver_ffmpeg_exits_total",
+  help: "ffmpeg children that ended, by role and reason (exit, timeout, stop, stall, killed)",
+  labelNames: ["role", "reason"],
+  registers: [registry],
+});
+
+/** Leftover children of dead camserver processes killed by the reaper (at start-up and every minute). */
+export const reapedChildrenTotal = new Counter({
+  name: "camserver_reaped_children_total",
+  help: "Leftover children of dead camserver processes killed by the reaper",
+  registers: [registry],
+});
+
+/** How long request jobs waited for a camera (live, or failed), seconds, by request kind and outcome. */
+export const cameraWaitSeconds = new Histogram({
+  name: "camserver_camera_wait_seconds",
+  help: "Time a request waited for its camera, by kind (stream, snapshot, webrtc, record) and outcome (ready, unreachable, timeout)",
+  labelNames: ["kind", "outcome"],
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30],
+  registers: [registry],
+});
+
+/** Waits for a camera that ended at their deadline, by request kind. */
+export const cameraWaitTimeoutsTotal = new Counter({
+  name: "camserver_camera_wait_timeouts_total",
+  help: "Waits for a camera that reached their deadline, by request kind",
+  labelNames: ["kind"],
+  registers: [registry],
+});
+
+/** How long request jobs waited in their queue before a worker took them, seconds. */
+export const queueWaitSeconds = new Histogram({
+  name: "camserver_queue_wait_seconds",
+  help: "Time from adding a request job to a worker starting it, by queue",
+  labelNames: ["queue"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers: [registry],
+});
+
+/**
+ * Access units handed to consumers of a kind (hls, snapshot, record, webrtc). A WebRTC
+ * access unit counts once per viewer it is handed to.
+ */
+export const consumerReadTotal = new Counter({
+  name: "camserver_consumer_read_access_units_total",
+  help: "Access units handed to consumers, by kind (webrtc: once per viewer)",
+  labelNames: ["kind"],
+  registers: [registry],
+});
+
+/** Access units consumers of a kind took and did not drop (read minus dropped, as of the last holder tick). */
+export const consumerProcessedTotal = new Counter({
+  name: "camserver_consumer_processed_access_units_total",
+  help: "Access units consumers took without dropping them (read minus dropped), by kind",
+  labelNames: ["kind"],
+  registers: [registry],
+});
+
+/** WebRTC viewers attached to each camera this process holds. */
+export const webrtcClients = new Gauge({
+  name: "camserver_webrtc_clients",
+  help: "WebRTC viewers attached, by camera",
+  labelNames: ["camera"],
+  registers: [registry],
+});
+
+/** Unix time (s) since which a held camera's source keeps failing without going live again. */
+export const cameraRetryingSince = new Gauge({
+  name: "camserver_camera_retrying_since_timestamp_seconds",
+  help: "Unix time since which a held camera has been failing to connect (series absent while live or idle)",
+  labelNames: ["camera"],
+  registers: [registry],
+});
+
+/** Camera queues this process consumes now (cameras wanted: leases or a pipeline job). */
+export const cameraQueueConsumers = new Gauge({
+  name: "camserver_camera_queue_consumers",
+  help: "Camera queues this worker process consumes now (one BullMQ Worker each)",
   registers: [registry],
 });

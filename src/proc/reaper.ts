@@ -4,9 +4,13 @@
  * worker dying between fork and setpriv's prctl, a child spawned from a thread that
  * ended, a host that froze), so every child carries `CAMSERVER_CHILD=<owner pid>:<owner
  * start time>` and this scan kills marked processes whose owner no longer runs.
- * Children of a live owner (another worker on this host) are never touched.
+ * Children of a live owner (another worker on this host) are never touched. Workers run it
+ * at start-up and every minute (`reapPeriodically`): a process whose pdeathsig failed is
+ * found while the host runs, not only at the next start. Kills are counted in
+ * `camserver_reaped_children_total`.
  */
 import { readdir, readFile } from "node:fs/promises";
+import { reapedChildrenTotal } from "../metrics.ts";
 import { MARKER_ENV, isOwnerAlive, parseMarker } from "./owner-marker.ts";
 import { readProcStat } from "./proc-stat.ts";
 
@@ -53,12 +57,38 @@ export async function reapOrphans(opts: ReapOptions = {}): Promise<number> {
     try {
       process.kill(ownGroup ? -pid : pid, "SIGKILL");
       killed++;
+      reapedChildrenTotal.inc();
       opts.log?.(`reaper: killed ${ownGroup ? "process group" : "process"} ${pid} left by dead owner ${value}`);
     } catch {
       // Gone in the meantime, or not ours to signal.
     }
   }
   return killed;
+}
+
+/**
+ * Runs `reapOrphans` every `everyMs` ms (not at once: call it yourself at start-up) until
+ * the returned function is called. A pass never overlaps the previous one; a failed pass
+ * is reported through `opts.log` and the next one runs as planned.
+ *
+ * @param everyMs pause between passes, ms (workers: 60000)
+ * @returns stops the timer and resolves once a pass under way has finished
+ */
+export function reapPeriodically(everyMs: number, opts: ReapOptions = {}): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    running ??= reapOrphans(opts)
+      .then(
+        () => {},
+        (err) => opts.log?.(`reaper: pass failed: ${(err as Error).message}`),
+      )
+      .finally(() => (running = undefined));
+  }, everyMs);
+  timer.unref?.();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** The marker value in a process's environment, or `null` (none, or unreadable). */

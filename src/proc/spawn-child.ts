@@ -14,6 +14,7 @@
  * stderr tail) and MediaMTX `internal/externalcmd` (SIGINT, own process group).
  */
 import type { FileSink } from "bun";
+import { type ChildRole, childRole, countChild, isFfmpeg } from "./child-metrics.ts";
 import { ProcessError, ProcessExitError, ProcessTimeoutError } from "./errors.ts";
 import { MARKER_ENV, ownerMarker } from "./owner-marker.ts";
 import { type Redact, StderrTail } from "./stderr-tail.ts";
@@ -78,6 +79,11 @@ export interface SpawnChildOptions {
    * @defaultValue none (silent)
    */
   log?: (msg: string) => void;
+  /**
+   * What the child is for, in `camserver_ffmpeg_*` metrics (ffmpeg children only).
+   * @defaultValue derived from `cmd` and `label` (`childRole`)
+   */
+  role?: ChildRole;
 }
 
 /** How a child ended. */
@@ -218,6 +224,7 @@ export function spawnChild(opts: SpawnChildOptions): Child {
     stop,
   };
   live.add(child);
+  const uncount = isFfmpeg(o.cmd) ? countChild(o.role ?? childRole(o.cmd, o.label)) : undefined;
 
   void (async () => {
     let drainTimer: ReturnType<typeof setTimeout> | undefined;
@@ -236,6 +243,7 @@ export function spawnChild(opts: SpawnChildOptions): Child {
       live.delete(child);
     }
     const signal = proc.signalCode;
+    uncount?.(reason, signal === null ? null : String(signal));
     resolveExited({
       code: signal === null ? proc.exitCode : null,
       signal: signal === null ? null : String(signal),

@@ -5,6 +5,7 @@
  * died simply lapses.
  */
 import type Redis from "ioredis";
+import { cameraWantedChannel } from "./camera-wanted.ts";
 import type { Keys } from "./keys.ts";
 
 /** What a consumer holds a lease for. */
@@ -27,6 +28,14 @@ if cap > 0 and want > cap then want = cap end
 redis.call('ZADD', KEYS[1], 'XX', want, ARGV[1])
 return 1`;
 
+// Creates or replaces a lease and marks the camera leased; a new lease (not a refresh) also
+// publishes the camera-wanted signal (camera-wanted.ts), in the same round trip.
+const PUT = `
+local added = redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[2], ARGV[3])
+if added == 1 then redis.call('PUBLISH', ARGV[4], ARGV[3]) end
+return added`;
+
 // Atomically: drop expired leases; if none are left, remove the camera from the leased set.
 const FORGET = `
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -40,13 +49,13 @@ export class LeaseStore {
     private readonly keys: Keys,
   ) {}
 
-  /** Creates or replaces lease `kind:id` on a camera, expiring at `expiresAt` (epoch ms). */
+  /**
+   * Creates or replaces lease `kind:id` on a camera, expiring at `expiresAt` (epoch ms).
+   * A new lease publishes the camera-wanted signal, so worker processes start consuming
+   * the camera's queue.
+   */
   async put(cameraId: string, kind: LeaseKind, id: string, expiresAt: number): Promise<void> {
-    await this.redis
-      .multi()
-      .zadd(this.keys.leases(cameraId), expiresAt, `${kind}:${id}`)
-      .sadd(this.keys.leasedCameras(), cameraId)
-      .exec();
+    await this.redis.eval(PUT, 2, this.keys.leases(cameraId), this.keys.leasedCameras(), String(expiresAt), `${kind}:${id}`, cameraId, cameraWantedChannel(this.keys));
   }
 
   /**
