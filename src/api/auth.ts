@@ -36,12 +36,15 @@ export interface TokenLookup {
 
 type Rule = readonly [method: string, path: RegExp];
 
-/** Answered to anyone: health, metrics, the page, HLS (the session id is the capability), WHEP preflight. */
+/** Answered to anyone: health, metrics, the page, HLS (the session id is the capability), WHEP preflight, the event socket's upgrade. */
 const PUBLIC: readonly Rule[] = [
   ["GET", /^\/(health|metrics)?$/],
   ["GET", /^\/assets\/[A-Za-z0-9_.-]+$/],
   ["GET", /^\/hls\/[^/]+\/[^/]+$/],
   ["OPTIONS", /^\/v1\/cameras\/[^/]+\/whep(\/[^/]+)?$/],
+  // The console's event WebSocket: a browser cannot set headers on it and a token never goes
+  // into a URL, so its first message carries the token (src/api/routes/event-socket.ts).
+  ["GET", /^\/v1\/events\/ws$/],
 ];
 
 /** Writes a viewer may make: start and stop watching. Every other write needs admin. */
@@ -53,6 +56,9 @@ const VIEWER_WRITES: readonly Rule[] = [
   ["POST", /^\/api\/webrtc\/offer$/],
 ];
 
+/** Reads only an admin may make: token administration (names and roles are not for viewers). */
+const ADMIN_READS: readonly Rule[] = [["GET", /^\/v1\/tokens(\/.*)?$/]];
+
 const matches = (rules: readonly Rule[], method: string, path: string) => rules.some(([m, re]) => m === method && re.test(path));
 
 /**
@@ -62,6 +68,7 @@ const matches = (rules: readonly Rule[], method: string, path: string) => rules.
 export function requiredAccess(method: string, pathname: string): Access {
   const m = method === "HEAD" ? "GET" : method;
   if (matches(PUBLIC, m, pathname)) return "public";
+  if (matches(ADMIN_READS, m, pathname)) return "admin";
   if (m === "GET" || matches(VIEWER_WRITES, m, pathname)) return "viewer";
   return "admin";
 }

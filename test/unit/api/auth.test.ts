@@ -35,6 +35,9 @@ describe("requiredAccess", () => {
     ["PUT", "/admin/queues/api/queues/snapshot/pause", "admin"],
     ["POST", "/health", "admin"],
     ["OPTIONS", "/v1/cameras", "admin"],
+    ["GET", "/v1/tokens", "admin"],
+    ["HEAD", "/v1/tokens/3", "admin"],
+    ["GET", "/v1/tokensmith", "viewer"],
   ];
   for (const [method, path, access] of cases) {
     it(`needs ${access} for ${method} ${path}`, () => {
