@@ -108,7 +108,7 @@ async function* accessUnits(): AsyncGenerator<AssembledAccessUnit> {
 
 async function main(): Promise<void> {
   const periodMs = 1000 / fps;
-  const t0 = performance.now();
+  let t0: number | undefined;
   let frame = 0;
   let width = 0;
   let height = 0;
@@ -116,7 +116,11 @@ async function main(): Promise<void> {
   let ready = false;
   for await (const au of accessUnits()) {
     if (stopping.signal.aborted) return;
-    const wait = t0 + frame * periodMs - performance.now();
+    // Real time from the first access unit on; after a hold-up of more than a second
+    // (ffmpeg or the machine stalled) the clock restarts instead of sending a burst.
+    const now = performance.now();
+    if (t0 === undefined || t0 + frame * periodMs < now - 1000) t0 = now - frame * periodMs;
+    const wait = t0 + frame * periodMs - now;
     if (wait > 0) await Bun.sleep(wait);
     const sps = au.nalus.find((n) => (n[0]! & 0x1f) === NalType.SPS);
     if (sps) {
