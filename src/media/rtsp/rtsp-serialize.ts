@@ -1,6 +1,7 @@
 /**
  * Writing RTSP messages (RFC 2326 §6 request, §7 response): a start line, header fields each
- * ended by CRLF, an empty line, and the body with its Content-Length (§12.14).
+ * ended by CRLF, an empty line, and the body with its Content-Length (§12.14); and interleaved
+ * binary frames (§10.12).
  */
 
 import { InvalidFieldError } from "../errors.ts";
@@ -55,4 +56,21 @@ export function serializeResponse(status: number, reason: string, headers: RtspH
   if (!Number.isInteger(status) || status < 100 || status > 999) throw new InvalidFieldError("RTSP status line", "status", status);
   check("RTSP status line", "reason", reason, NO_CRLF);
   return message(`RTSP/1.0 ${status} ${reason}`, headers, body);
+}
+
+/**
+ * An interleaved binary frame (§10.12): `$`, the channel, the 16-bit length, the payload.
+ * @param channel 0..255
+ * @throws InvalidFieldError for a channel out of range or a payload over 65535 bytes
+ */
+export function interleavedFrame(channel: number, payload: Uint8Array): Uint8Array {
+  if (!Number.isInteger(channel) || channel < 0 || channel > 255) throw new InvalidFieldError("RTSP interleaved frame", "channel", channel);
+  if (payload.length > 0xffff) throw new InvalidFieldError("RTSP interleaved frame", "length", payload.length);
+  const out = new Uint8Array(4 + payload.length);
+  out[0] = 0x24;
+  out[1] = channel;
+  out[2] = payload.length >>> 8;
+  out[3] = payload.length & 0xff;
+  out.set(payload, 4);
+  return out;
 }

@@ -1,7 +1,7 @@
 /**
  * The Transport header (RFC 2326 §12.39) as a server answers SETUP: the profile
  * (`RTP/AVP/TCP` for interleaved), `interleaved=n-m` (the channels RTP and RTCP will use,
- * §10.12), `ssrc` and `mode`. A server may choose other channels than the client asked for
+ * §10.12), `server_port` (UDP), `ssrc` and `mode`. A server may choose other channels than the client asked for
  * (§12.39: "the server MAY return ... the values actually chosen"), so the client reads them.
  */
 
@@ -18,6 +18,16 @@ export interface TransportHeader {
   readonly interleaved?: readonly [number, number];
   /** The sender's SSRC, 0..2^32-1, when given. */
   readonly ssrc?: number;
+  /** UDP ports [RTP, RTCP] the server sends from (`server_port`), when given. */
+  readonly serverPorts?: readonly [number, number];
+}
+
+function portPair(v: string | undefined): [number, number] | undefined {
+  const m = v === undefined ? null : /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(v);
+  if (!m) return undefined;
+  const a = Number(m[1]);
+  const b = m[2] === undefined ? a + 1 : Number(m[2]);
+  return a > 0 && a <= 65535 && b > 0 && b <= 65535 ? [a, b] : undefined;
 }
 
 /**
@@ -42,5 +52,6 @@ export function parseTransport(value: string): TransportHeader {
   }
   const s = params.get("ssrc")?.trim();
   const ssrc = s !== undefined && /^[0-9a-fA-F]{1,8}$/.test(s) ? Number.parseInt(s, 16) : undefined;
-  return { profile, tcp: profile.endsWith("/TCP"), ...(interleaved && { interleaved }), ...(ssrc !== undefined && { ssrc }) };
+  const serverPorts = portPair(params.get("server_port"));
+  return { profile, tcp: profile.endsWith("/TCP"), ...(interleaved && { interleaved }), ...(ssrc !== undefined && { ssrc }), ...(serverPorts && { serverPorts }) };
 }

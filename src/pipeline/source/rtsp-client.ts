@@ -118,6 +118,11 @@ export class RtspClient {
     return this.conn.isClosed;
   }
 
+  /** The server's IP address, as connected. */
+  get remoteAddress(): string | undefined {
+    return this.conn.remoteAddress;
+  }
+
   /** Sends raw bytes (an RTCP report in an interleaved frame). */
   send(bytes: Uint8Array): void {
     this.conn.write(bytes);

@@ -110,6 +110,11 @@ export class RtspConnection {
     }
   }
 
+  /** The server's IP address, as connected. */
+  get remoteAddress(): string | undefined {
+    return this.socket?.remoteAddress;
+  }
+
   /** Whether the connection has ended. */
   get isClosed(): boolean {
     return this.ended !== undefined;

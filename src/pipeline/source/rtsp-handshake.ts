@@ -3,8 +3,10 @@
  * GET_PARAMETER can keep the session alive), DESCRIBE with `Accept: application/sdp` (following
  * 301/302 redirects to another camera URL, at most `maxRedirects` times, never from rtsps:// down
  * to rtsp://), the SDP's video track, and SETUP of that one track with
- * `RTP/AVP/TCP;unicast;interleaved=0-1` (the server may pick other channels). PLAY is left to
- * the caller, so that it is ready for the first frame before asking for it.
+ * `RTP/AVP/TCP;unicast;interleaved=0-1` (the server may pick other channels). A server that
+ * refuses RTP over TCP gets a second SETUP with UDP client ports (rtsp-udp.ts); ffmpeg and
+ * gortsplib fall back between the two transports as well. PLAY is left to the caller, so that it
+ * is ready for the first frame before asking for it.
  *
  * Audio tracks are set up too, on the next channel pairs, and their packets ignored: a
  * GStreamer RTSP server (Axis cameras run one; so does the test-bed camera) that shares one
@@ -21,6 +23,7 @@ import { findVideoTrack, type H264Track } from "../../media/rtsp/video-track.ts"
 import { RtspClient, RtspStatusError } from "./rtsp-client.ts";
 import { RtspConnectError } from "./rtsp-connection.ts";
 import { RtspUnsupportedError } from "./rtsp-failure.ts";
+import { RtpUdpPair } from "./rtsp-udp.ts";
 
 /** Inputs of {@link rtspHandshake}. */
 export interface HandshakeOptions {
@@ -34,6 +37,8 @@ export interface HandshakeOptions {
   readonly onFrame: (channel: number, payload: Uint8Array) => void;
   /** Told each client as it connects, so the caller can close it whatever happens. */
   readonly onClient: (client: RtspClient) => void;
+  /** Told the UDP sockets when they are opened, for the same reason. */
+  readonly onUdp?: (pair: RtpUdpPair) => void;
   /** @defaultValue 3 */
   readonly maxRedirects?: number;
 }
@@ -44,8 +49,10 @@ export interface Handshake {
   readonly track: H264Track;
   /** The aggregate URL: PLAY, keep-alives and TEARDOWN go here. */
   readonly baseUrl: string;
-  /** Interleaved channels [RTP, RTCP] the server chose. */
+  /** Interleaved channels [RTP, RTCP] the server chose; [0, 1] stand for the UDP sockets. */
   readonly channels: readonly [number, number];
+  /** The UDP sockets, when the server refused RTP over TCP. */
+  readonly udp?: RtpUdpPair;
   /** GET_PARAMETER when the server lists it in Public, else OPTIONS (gortsplib does the same). */
   readonly keepAliveMethod: "GET_PARAMETER" | "OPTIONS";
 }
@@ -97,16 +104,19 @@ export async function rtspHandshake(o: HandshakeOptions): Promise<Handshake> {
       contentLocation: describe.headers.get("Content-Location"),
       sessionControl: sdp.control,
     });
-    const setup = (await client.request("SETUP", resolveControl(baseUrl, track.control), {
-      headers: [["Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"]],
-    }))!;
-    if (setup.status === 461) throw new RtspUnsupportedError("the camera refuses RTP over TCP (461 Unsupported Transport)");
+    const videoUrl = resolveControl(baseUrl, track.control);
+    const setup = (await client.request("SETUP", videoUrl, { headers: [["Transport", "RTP/AVP/TCP;unicast;interleaved=0-1"]] }))!;
+    if (setup.status === 461 || setup.status === 400) {
+      // RTP over TCP refused (VLC: 461; rtsp-server-perl: 400): receive over UDP instead.
+      const udp = await setupUdp(client, videoUrl, o);
+      return { client, track, baseUrl, channels: [0, 1], udp, keepAliveMethod: methods.has("GET_PARAMETER") ? "GET_PARAMETER" : "OPTIONS" };
+    }
     if (!ok(setup.status)) throw new RtspStatusError("SETUP", setup.status, setup.reason);
     const transportValue = setup.headers.get("Transport");
     const transport = transportValue === undefined ? undefined : parseTransport(transportValue);
     if (transport && !transport.tcp) throw new RtspUnsupportedError(`the camera answered SETUP with ${transport.profile}, not RTP over TCP`);
     const channels = transport?.interleaved ?? ([0, 1] as const);
-    await setupAudio(client, sdp, baseUrl, resolveControl(baseUrl, track.control), Math.max(...channels) + 1);
+    await setupAudio(client, sdp, baseUrl, videoUrl, Math.max(...channels) + 1);
     return {
       client,
       track,
@@ -126,4 +136,19 @@ async function setupAudio(client: RtspClient, sdp: SessionDescription, baseUrl: 
     const res = await client.request("SETUP", url, { headers: [["Transport", `RTP/AVP/TCP;unicast;interleaved=${channel}-${channel + 1}`]] });
     if (res && res.status >= 200 && res.status < 300) channel += 2;
   }
+}
+
+/** SETUP of the video stream over UDP (RFC 2326 §12.39 client_port). */
+async function setupUdp(client: RtspClient, videoUrl: string, o: HandshakeOptions): Promise<RtpUdpPair> {
+  const peer = client.remoteAddress;
+  const pair = await RtpUdpPair.open(peer, (channel, payload) => o.onFrame(channel, payload));
+  o.onUdp?.(pair);
+  const [rtp, rtcp] = pair.ports;
+  const res = (await client.request("SETUP", videoUrl, { headers: [["Transport", `RTP/AVP;unicast;client_port=${rtp}-${rtcp}`]] }))!;
+  if (res.status === 461) throw new RtspUnsupportedError("the camera refuses both RTP over TCP and over UDP (461 Unsupported Transport)");
+  if (!ok(res.status)) throw new RtspStatusError("SETUP", res.status, res.reason);
+  const value = res.headers.get("Transport");
+  const serverPorts = value === undefined ? undefined : parseTransport(value).serverPorts;
+  if (serverPorts && peer) pair.setServer(peer, serverPorts[1]);
+  return pair;
 }

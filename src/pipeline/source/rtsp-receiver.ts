@@ -89,17 +89,10 @@ export class RtspReceiver {
     }
   }
 
-  /** An interleaved frame carrying a receiver report for the RTCP channel, or undefined before any RTP. */
+  /** A receiver report (RFC 3550 §6.4.2) about the stream so far, or undefined before any RTP. */
   receiverReport(): Uint8Array | undefined {
     if (this.stats.packets === 0) return undefined;
-    const rr = buildReceiverReport(this.ssrc, this.stats.reportBlock(performance.now()));
-    const frame = new Uint8Array(4 + rr.length);
-    frame[0] = 0x24;
-    frame[1] = this.channels[1];
-    frame[2] = rr.length >>> 8;
-    frame[3] = rr.length & 0xff;
-    frame.set(rr, 4);
-    return frame;
+    return buildReceiverReport(this.ssrc, this.stats.reportBlock(performance.now()));
   }
 
   /** Stops the stall watchdog. Idempotent. */

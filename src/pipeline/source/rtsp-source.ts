@@ -1,7 +1,8 @@
 /**
  * The native RTSP source: camserver's own RTSP client pulls a camera in-process (as go2rtc and
  * MediaMTX do) instead of an ffmpeg child. One session: connect (TLS for rtsps://), OPTIONS,
- * DESCRIBE, SETUP of the H.264 track over TCP, PLAY; then access units until the session ends.
+ * DESCRIBE, SETUP of the H.264 track over TCP (UDP when the camera refuses TCP), PLAY; then
+ * access units until the session ends.
  * While it runs it sends keep-alives at half the Session timeout (GET_PARAMETER, or OPTIONS when
  * the server does not list GET_PARAMETER) and an RTCP receiver report every few seconds; on stop
  * it sends TEARDOWN (best effort, bounded) and closes the connection.
@@ -14,11 +15,13 @@
 import { splitCredentials } from "../../cameras/source-url.ts";
 import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
+import { interleavedFrame } from "../../media/rtsp/rtsp-serialize.ts";
 import type { RtspClient } from "./rtsp-client.ts";
 import { RtspClosedError, RtspStatusError } from "./rtsp-client.ts";
 import { classifyRtspEnd, RtspNoVideoError, RtspStoppedError } from "./rtsp-failure.ts";
 import { rtspHandshake } from "./rtsp-handshake.ts";
 import { RtspReceiver } from "./rtsp-receiver.ts";
+import type { RtpUdpPair } from "./rtsp-udp.ts";
 import type { Source, SourceSession } from "./source.ts";
 
 /** Options of the native RTSP source. */
@@ -52,6 +55,7 @@ export class RtspSource implements Source {
     };
     let client: RtspClient | undefined;
     let receiver: RtspReceiver | undefined;
+    let udp: RtpUdpPair | undefined;
     const timers: ReturnType<typeof setInterval>[] = [];
     const connectTimer = setTimeout(() => end(new RtspNoVideoError(timeouts.connectMs)), timeouts.connectMs);
     const onAbort = () => end(new RtspStoppedError());
@@ -69,6 +73,7 @@ export class RtspSource implements Source {
           signal: s.signal,
           maxRedirects: this.opts.maxRedirects,
           onFrame: (channel, payload) => receiver?.onFrame(channel, payload),
+          onUdp: (pair) => (udp = pair),
           onClient: (c) => {
             client?.close();
             client = c;
@@ -93,7 +98,8 @@ export class RtspSource implements Source {
       timers.push(setInterval(() => void hs.client.request(hs.keepAliveMethod, hs.baseUrl, { optional: true }).catch(() => {}), keepAliveMs));
       timers.push(setInterval(() => {
         const rr = receiver?.receiverReport();
-        if (rr) hs.client.send(rr);
+        if (rr && hs.udp) hs.udp.sendRtcp(rr);
+        else if (rr) hs.client.send(interleavedFrame(hs.channels[1], rr));
       }, this.opts.receiverReportMs ?? 5000));
       await ended;
     } catch (e) {
@@ -107,6 +113,7 @@ export class RtspSource implements Source {
         await client.request("TEARDOWN", baseUrl, { optional: true, timeoutMs: this.opts.teardownMs ?? 1000 }).catch(() => {});
       }
       client?.close();
+      udp?.close();
     }
     const err = classifyRtspEnd({ cameraId: camera.id, error: firstError, live: receiver?.live ?? false, redact: s.redact });
     if (!(firstError instanceof RtspStoppedError)) this.opts.log?.debug({ camera: camera.id, err: err.message }, "native RTSP session ended");
