@@ -33,7 +33,7 @@ describe("Transport header (RFC 2326 §12.39)", () => {
 
   it("reads Hikvision's UDP answer with a quoted mode (androidx/media issue 357)", () => {
     const t = parseTransport('RTP/AVP;unicast;client_port=36618-36619;server_port=8314-8315;ssrc=0cb32b85;mode="play"');
-    expect(t).toEqual({ profile: "RTP/AVP", tcp: false, ssrc: 0x0cb32b85 });
+    expect(t).toEqual({ profile: "RTP/AVP", tcp: false, ssrc: 0x0cb32b85, serverPorts: [8314, 8315] });
   });
 
   it("reads the channels a server chose instead of the ones asked for (gortsplib issue 72)", () => {
