@@ -1,0 +1,158 @@
+/**
+ * A camera daemon written in C against infra/shm/camserver_shm.h (fixtures/shm-writer.c,
+ * compiled here with gcc): the header lays out the same bytes as the TypeScript writer,
+ * its access units reach ShmSource byte for byte, a writer overwriting a tiny ring as fast
+ * as it can never gets a torn frame through, and a whole camserver serves a snapshot and
+ * an HLS session of the shm camera.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { rmSync } from "node:fs";
+import { AccessUnitAssembler, type AssembledAccessUnit } from "../../src/media/access-unit-assembler.ts";
+import { splitAnnexB, toAnnexB } from "../../src/media/annexb.ts";
+import { readRingHeader, RingCursor, ringBytes, RingWriter } from "../../src/media/shm/index.ts";
+import { mapRing } from "../../src/pipeline/source/shm-mapping.ts";
+import { SourceLostError } from "../../src/pipeline/source/source.ts";
+import { startBackground, stopAll, type Background } from "../support/background.ts";
+import { startCamserver, tempDir, TEST_REDIS_URL, testPrefix } from "../support/camserver.ts";
+import { compileCWriter, quantile, removeRings, ringName, runShmSession } from "./fixtures/shm-writers.ts";
+import { fixture } from "../unit/media/fixtures.ts";
+
+let writer = { binary: "", dir: "" };
+let framesFile = "";
+let fixtureAus: AssembledAccessUnit[] = [];
+
+beforeAll(async () => {
+  writer = compileCWriter();
+  const assembler = new AccessUnitAssembler();
+  for (const nalu of splitAnnexB(fixture("clip320.h264"))) {
+    const au = assembler.push(nalu);
+    if (au) fixtureAus.push(au);
+  }
+  fixtureAus.push(assembler.flush()!);
+  // Records of u32 size, u8 flags (bit 0: keyframe), Annex B data: what the C writer loops.
+  const parts: Uint8Array[] = [];
+  for (const au of fixtureAus) {
+    const data = toAnnexB(au.nalus);
+    const head = new Uint8Array(5);
+    new DataView(head.buffer).setUint32(0, data.byteLength, true);
+    head[4] = au.isKeyframe ? 1 : 0;
+    parts.push(head, data);
+  }
+  framesFile = `${writer.dir}/clip320.frames`;
+  await Bun.write(framesFile, new Blob(parts));
+});
+afterAll(async () => {
+  await stopAll();
+  removeRings();
+  rmSync(writer.dir, { recursive: true, force: true });
+});
+
+async function startStream(name: string, fps = 30): Promise<Background> {
+  const bg = startBackground([writer.binary, "stream", name, framesFile, String(fps), "0"]);
+  await bg.waitFor(/ready/);
+  return bg;
+}
+
+const sameNalus = (a: readonly Uint8Array[], b: readonly Uint8Array[]) => a.length === b.length && a.every((n, i) => Buffer.from(n).equals(Buffer.from(b[i]!)));
+
+describe("a C camera daemon on camserver_shm.h", () => {
+  it("lays out the same bytes as the TypeScript writer", async () => {
+    const name = ringName("c-layout");
+    const r = Bun.spawnSync([writer.binary, "layout", name]);
+    expect(r.exitCode).toBe(0);
+    const fromC = new Uint8Array(await Bun.file(`/dev/shm/${name}`).arrayBuffer());
+    const fromTs = new Uint8Array(ringBytes(4, 128));
+    RingWriter.init(fromTs, { slotCount: 4, slotSize: 128, generation: 7, writerPid: 0x1234 }).write({
+      data: Uint8Array.of(0, 0, 0, 1, 0x65, 0x88, 0x84, 0),
+      timestampUs: 1_000_000_123,
+      frameNumber: 42,
+      cameraId: 5,
+      width: 320,
+      height: 240,
+      flags: 1,
+    });
+    expect(Buffer.from(fromC).equals(Buffer.from(fromTs))).toBe(true);
+  });
+
+  it("streams the fixture's access units through ShmSource byte for byte, keyframes with SPS/PPS", async () => {
+    const name = ringName("c-stream");
+    const cam = await startStream(name);
+    const run = await runShmSession(name, { stopAfterAus: 90, stopAfterMs: 10_000 });
+    await cam.stop();
+    expect(run.end).toBeInstanceOf(SourceLostError);
+    expect(run.aus.length).toBe(90);
+    // The loop of 10 access units, entered at a keyframe (frame 0 or 5 of the clip).
+    const first = fixtureAus.findIndex((au) => sameNalus(au.nalus, run.aus[0]!.nalus));
+    expect([0, 5]).toContain(first);
+    run.aus.forEach((au, i) => {
+      const want = fixtureAus[(first + i) % fixtureAus.length]!;
+      expect(sameNalus(au.nalus, want.nalus)).toBe(true);
+      expect(au.isKeyframe).toBe(want.isKeyframe);
+    });
+    expect(run.parameterSets.length).toBe(1);
+    const live = run.latencyUs.slice(20);
+    console.log(`C writer -> onAccessUnit latency p50 ${(quantile(live, 0.5) / 1000).toFixed(2)} ms, p99 ${(quantile(live, 0.99) / 1000).toFixed(2)} ms (poll 4 ms)`);
+    expect(quantile(live, 0.5)).toBeLessThan(8000);
+  }, 30_000);
+
+  it("never hands on a torn frame while the writer overwrites a 4-slot ring as fast as it can", async () => {
+    const name = ringName("c-torture");
+    const cam = startBackground([writer.binary, "torture", name, "20000000"]);
+    await cam.waitFor(/ready/);
+    const m = mapRing(name, 64);
+    if (!("bytes" in m)) throw new Error(`cannot map: ${m.kind}`);
+    let accepted = 0;
+    let torn = 0;
+    let behind = 0;
+    let bad = 0;
+    try {
+      const cursor = new RingCursor(readRingHeader(m.bytes));
+      cursor.start(m.bytes);
+      const until = performance.now() + 1500;
+      while (performance.now() < until) {
+        const b = cursor.poll(m.bytes);
+        torn += b.skippedTorn;
+        behind += b.skippedBehind;
+        for (const f of b.frames) {
+          accepted++;
+          const n = f.frameNumber;
+          const d = f.data;
+          const ok =
+            d.byteLength === 100 + ((n * 37) % 3900) &&
+            new DataView(d.buffer, d.byteOffset).getUint32(0, true) === n >>> 0 &&
+            d.subarray(4).every((x) => x === (n & 0xff));
+          if (!ok) bad++;
+        }
+      }
+    } finally {
+      m.close();
+      await cam.stop();
+    }
+    console.log(`torture: ${accepted} frames intact, ${torn} torn and skipped, ${behind} overwritten before read, ${bad} inconsistent`);
+    expect(bad).toBe(0);
+    expect(accepted).toBeGreaterThan(1000);
+    expect(torn + behind).toBeGreaterThan(0);
+  }, 30_000);
+
+  it("serves a snapshot and an HLS session of an shm camera through a whole camserver", async () => {
+    const name = ringName("c-server");
+    const cam = await startStream(name);
+    const server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("shm"), DATA_DIR: tempDir("shm") });
+    const created = await server.call("POST", "/v1/cameras", { id: "board-cam", name: "Board camera", source_url: `shm://${name}` });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ source_engine: "auto", worker_tag: null });
+    const snap = await fetch(`${server.base}/v1/cameras/board-cam/snapshot`, { headers: { authorization: "Bearer test-token-0123456789" } });
+    expect(snap.status).toBe(200);
+    expect(snap.headers.get("content-type")).toBe("image/jpeg");
+    const jpeg = new Uint8Array(await snap.arrayBuffer());
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+    const started = await server.call("POST", "/v1/streams/start", { camera_id: "board-cam" });
+    expect(started.status).toBe(200);
+    const playlist = await fetch(`${server.base}${started.json.hls_url}`).then((r) => r.text());
+    expect(playlist).toContain("#EXTM3U");
+    const state = await server.call("GET", "/v1/cameras/board-cam");
+    expect(state.json).toMatchObject({ state: "live" });
+    await server.stop();
+    await cam.stop();
+  }, 90_000);
+});
