@@ -6,7 +6,7 @@
  */
 import type { Job } from "bullmq";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
-import { BadRequestError, CameraTimeoutError, CapacityError, DomainError } from "../src/errors.ts";
+import { BadRequestError, CameraTimeoutError, CapacityError, DomainError, PayloadTooLargeError } from "../src/errors.ts";
 import type { LeaseStore } from "../src/state/lease-store.ts";
 import type { WebRtcSignals } from "../src/state/webrtc-signals.ts";
 import type { WebRtcOfferJob, WebRtcOfferResult } from "../queues/payloads.ts";
@@ -25,7 +25,7 @@ const ANSWER_TIMEOUT_MS = 8000;
 /** A viewer's first lease: until the holder takes over refreshing it, ms. */
 const FIRST_LEASE_MS = 30_000;
 
-const REPLY_ERRORS: Record<string, new (message: string) => DomainError> = { BadRequestError, CapacityError };
+const REPLY_ERRORS: Record<string, new (message: string) => DomainError> = { BadRequestError, CapacityError, CameraTimeoutError, PayloadTooLargeError };
 
 /** Builds the processor of the `webrtc-offer` queue. */
 export function webrtcOfferProcessor(deps: WebRtcOfferDeps) {

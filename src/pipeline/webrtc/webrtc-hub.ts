@@ -10,7 +10,7 @@
  * cannot stall the process for longer than `maxViewers` answers.
  */
 import type Redis from "ioredis";
-import { BadRequestError, CapacityError, DomainError } from "../../errors.ts";
+import { BadRequestError, CameraTimeoutError, CapacityError, DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { consumerDroppedTotal } from "../../metrics.ts";
 import type { LeaseStore } from "../../state/lease-store.ts";
@@ -18,7 +18,7 @@ import type { HubMessage, WebRtcSignals } from "../../state/webrtc-signals.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { RtpFanout } from "./rtp-fanout.ts";
 import { WebRtcViewer, type ViewerOptions } from "./webrtc-viewer.ts";
-import { answerOffer, type WebRtcNetwork } from "./whep-peer.ts";
+import { answerOffer, type AnsweredPeer, type WebRtcNetwork } from "./whep-peer.ts";
 
 /** What a hub needs. */
 export interface HubDeps {
@@ -36,6 +36,8 @@ export interface HubDeps {
 /** A viewer's lease runs this long past its last refresh, ms. */
 const LEASE_MS = 10_000;
 const REFRESH_EVERY_MS = 2000;
+/** An answer that takes longer frees its slot and the queue behind it, ms (the offer processor gives up after 8 s). */
+const ANSWER_LIMIT_MS = 8000;
 
 /** WebRTC viewers of one camera. */
 export class WebRtcHub {
@@ -94,7 +96,7 @@ export class WebRtcHub {
     try {
       if (this.stopped) throw new CapacityError(`camera ${this.cameraId} was released`);
       // answerOffer checks the offer again (the API did) before werift sees it.
-      const peer = await answerOffer(sdp, this.deps.net);
+      const peer = await this.answerWithin(sdp);
       if (this.stopped) {
         await peer.pc.close();
         throw new CapacityError(`camera ${this.cameraId} was released`);
@@ -111,6 +113,25 @@ export class WebRtcHub {
       await this.deps.signals.reply(viewerId, { error: { name: e.name, message: e.message } }).catch(() => {});
     } finally {
       this.answering.delete(viewerId);
+    }
+  }
+
+  /** answerOffer, given up after ANSWER_LIMIT_MS (a peer answered later is closed). */
+  private async answerWithin(sdp: string): Promise<AnsweredPeer> {
+    const answering = answerOffer(sdp, this.deps.net);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        answering,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new CameraTimeoutError(`camera ${this.cameraId}: answering the offer took over ${ANSWER_LIMIT_MS / 1000} s`)), ANSWER_LIMIT_MS);
+        }),
+      ]);
+    } catch (err) {
+      answering.then((late) => late.pc.close(), () => {});
+      throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
