@@ -118,13 +118,16 @@ export class CameraQueues {
    * job has ended wherever it ran (the holder ends on the stop request that a delete
    * sets), then obliterates the queue's keys in Redis and drops the camera's metric series.
    * Every worker process does this; the second obliteration finds nothing.
+   * @param stillDeleted asked before anything is removed: a camera created again under the
+   *   same id meanwhile keeps its queue
    */
-  async remove(cameraId: string, waitMs = 15_000): Promise<void> {
+  async remove(cameraId: string, stillDeleted: () => Promise<boolean>, waitMs = 15_000): Promise<void> {
     await this.forget(cameraId);
     const queue = new Queue<PipelineJob>(cameraQueueName(cameraId), { connection: this.redis, prefix: this.prefix });
     try {
       const deadline = Date.now() + waitMs;
       while ((await queue.getJobState(pipelineJobId(cameraId))) === "active" && Date.now() < deadline) await Bun.sleep(250);
+      if (!(await stillDeleted())) return;
       await queue.obliterate({ force: true });
     } finally {
       await queue.close();

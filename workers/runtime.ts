@@ -100,7 +100,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   sub.on("message", (_channel, cameraId: string) => {
     o.cameras.get(cameraId).then(
       (cam) => cameraQueues.ensure(cameraId, cam.workerTag),
-      () => cameraQueues.remove(cameraId),
+      () => cameraQueues.remove(cameraId, () => o.cameras.get(cameraId).then(() => false, () => true)),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
   const reconciler = new Reconciler(leases, sessions, cameraQueues, log);
