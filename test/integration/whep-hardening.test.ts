@@ -77,6 +77,16 @@ describe("WHEP offers", () => {
 
   it("never has more viewers than max_viewers: 16 offers, 8 at a time, max 3", async () => {
     const statuses: number[] = [];
+    // The holder refreshes its fence (5 s) every 250 ms: a stalled loop would show here.
+    let minFenceMs = Infinity;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const ttl = await redis.pttl(`${prefix}:fence:door`);
+        if (ttl > 0) minFenceMs = Math.min(minFenceMs, ttl);
+        await Bun.sleep(20);
+      }
+    })();
     for (let round = 0; round < 2; round++) {
       const results = await Promise.all(Array.from({ length: 8 }, () => connectWhep(server.base, "door", TEST_TOKEN).catch((e: { status?: number }) => e)));
       for (const r of results) {
@@ -86,8 +96,11 @@ describe("WHEP offers", () => {
         } else statuses.push(r.status ?? 0);
       }
     }
+    watching = false;
+    await watch;
     const admitted = statuses.filter((s) => s === 201).length;
-    console.log(`16 concurrent offers, max_viewers 3: ${admitted} admitted, statuses ${statuses.join(" ")}; UDP sockets ${udpSockets(server.pid)}`);
+    console.log(`16 concurrent offers, max_viewers 3: ${admitted} admitted, statuses ${statuses.join(" ")}; UDP sockets ${udpSockets(server.pid)}; fence TTL never below ${minFenceMs} ms`);
+    expect(minFenceMs).toBeGreaterThan(3000);
     expect(admitted).toBe(3);
     expect(statuses.filter((s) => s !== 201).every((s) => s === 503)).toBe(true);
     // Consumers are the holder's count of leases, written every 250 ms.
