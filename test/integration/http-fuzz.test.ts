@@ -163,6 +163,13 @@ function request(r: R): Req {
     () => ({ method: "GET", path: `/admin/queues/api/queues/${id(r)}/${id(r)}`, headers: { authorization: `Basic ${btoa(`x:${viewer}`)}` } }),
     () => ({ method: r.pick(["POST", "PUT"]), path: `/admin/queues/api/queues/${r.pick(["snapshot", "stream-start", id(r)])}/${r.pick(["add", "pause", "clean/completed"])}`, headers: { authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`, "content-type": r.pick(["text/plain", "application/x-www-form-urlencoded"]), origin: "http://evil.example", "sec-fetch-site": "cross-site" }, body: body(r, ["name", "data"]) }),
     () => ({ method: r.pick(["GET", "PUT", "PATCH", "DELETE", "POST"]), path: `/admin/queues/${r.pick(["api/nope", `api/queues/${id(r)}/${id(r)}/${id(r)}`, "static/../../package.json", id(r)])}`, headers: { authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`, "content-type": "application/json" } }),
+    // recordings, events, token administration (admin writes with broken bodies; unknown ids)
+    () => {
+      // Unknown cameras only: an empty settings patch of a real camera is a valid request.
+      const path = r.pick(["/v1/recordings", `/v1/recordings/${id(r)}`, `/v1/recordings/${id(r)}/stop`, `/api/recording/start?camera_id=${id(r)}`, `/api/recording/stop?camera_id=${id(r)}`, `/v1/cameras/${id(r)}/recording-settings`, "/v1/events", `/v1/cameras/${id(r)}/event-settings`, "/v1/tokens", `/v1/tokens/${id(r)}/revoke`]);
+      return { method: r.pick(["POST", "DELETE", "PUT", "PATCH"]), path, headers: json(ADMIN), body: body(r, ["camera_id", "id", "name", "role", "mode", "record", "retention", "cron", "kind"]) };
+    },
+    () => ({ method: "GET", path: r.pick([`/v1/recordings/${id(r)}`, `/v1/recordings/${id(r)}/file`, `/v1/cameras/${id(r)}/playback?from=${id(r)}`, `/api/recording/status?camera_id=${id(r)}`, `/v1/cameras/${id(r)}/recording-settings`]), headers: json(viewerAuth) }),
     // wrong methods on known routes
     () => ({ method: r.pick(["PUT", "DELETE", "PATCH"]), path: r.pick(["/v1/streams/start", "/v1/streams", "/health", "/metrics", "/v1/cameras/fuzzcam/snapshot"]), headers: json(ADMIN) }),
   ])();
