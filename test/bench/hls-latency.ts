@@ -1,5 +1,6 @@
 /**
- * HLS latency benchmark (not a bun test): `bun test/bench/hls-latency.ts [--seconds N] [--starts M]`.
+ * HLS latency benchmark (not a bun test):
+ * `bun test/bench/hls-latency.ts [--seconds N] [--starts M] [--stall-increase S]`.
  *
  * Against ONE real test RTSP camera (720p30, 1 s GOP, digest auth) registered in a camserver
  * `start` (external Redis):
@@ -8,8 +9,9 @@
  *    cold runs after one unrecorded warm-up, each also minus its key-frame wait (the camera
  *    logs its clip position when its pipeline starts; key frames sit on whole seconds);
  *  - latency in headless Chromium (Debian's /usr/bin/chromium via playwright-core) playing the
- *    camera's session (already live) with hls.js and the page's config (src/api/web/app.js:
- *    catch-up at up to 1.5x speed), once in regular mode (`lowLatencyMode: false`: whole
+ *    camera's session (already live) with hls.js configured as we recommend for the page
+ *    (catch-up at up to 1.5x speed; each stall adds `--stall-increase` s, default 0.2, to the
+ *    target latency instead of hls.js's default 1 s), once in regular mode (`lowLatencyMode: false`: whole
  *    segments, HOLD-BACK) and once in low-latency mode (parts, blocking reloads,
  *    PART-HOLD-BACK): every 250 ms for `--seconds` after 5 s of warm-up, `Date.now() - hls.playingDate` (the
  *    playing position's EXT-X-PROGRAM-DATE-TIME, i.e. the wall clock when that picture reached
@@ -30,8 +32,11 @@ const STARTS = intArg("--starts", 5);
 const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const WARMUP_MS = 5000;
-/** The page's hls.js settings besides `lowLatencyMode` (src/api/web/app.js). */
-const PAGE_CONFIG = { maxLiveSyncPlaybackRate: 1.5, backBufferLength: 10 };
+/** `--stall-increase S`: seconds hls.js adds to its target latency per stall (its default is 1). */
+const STALL_INCREASE = ((i) => (i < 0 ? 0.2 : Number(process.argv[i + 1])))(process.argv.indexOf("--stall-increase"));
+if (!(STALL_INCREASE >= 0 && STALL_INCREASE <= 10)) throw new Error("--stall-increase needs seconds, 0..10");
+/** The hls.js settings we recommend for the page, besides `lowLatencyMode`. */
+const PAGE_CONFIG = { maxLiveSyncPlaybackRate: 1.5, liveSyncOnStallIncrease: STALL_INCREASE, backBufferLength: 10 };
 const SAMPLE_MS = 250;
 
 type Mode = "regular" | "low-latency";
@@ -130,7 +135,7 @@ async function playMode(page: Page, hlsUrl: string, mode: Mode): Promise<ModeRes
 }
 
 async function main(): Promise<void> {
-  const camera = await startColdCamera({ dirName: "bench-hls-latency", prefixName: "hlslat", graceMs: 1000, idleWaitsForMuxer: false, note: `${SECONDS} s per mode, ${STARTS} cold starts` });
+  const camera = await startColdCamera({ dirName: "bench-hls-latency", prefixName: "hlslat", graceMs: 1000, idleWaitsForMuxer: false, note: `${SECONDS} s per mode, ${STARTS} cold starts, hls.js ${JSON.stringify(PAGE_CONFIG)}` });
 
   await coldStart(camera);
   const starts: { s: number; wait: number }[] = [];
@@ -172,7 +177,7 @@ async function main(): Promise<void> {
   const left = leftovers();
   await cleanup();
   if (left.length) log(`processes still running at the end (stopped by clean-up): ${left.join("; ")}`);
-  console.log(JSON.stringify({ seconds: SECONDS, lowLatency: results["low-latency"], regular: results.regular, coldStartS: start, coldStartMinusKeyframeWaitS: startMinusWait, lowLatencyUnderTarget: results["low-latency"].pdt.p50 < 1500, regularUnderTarget: results.regular.pdt.p50 < 4000, ratio: r3(results["low-latency"].pdt.p50 / results.regular.pdt.p50) }));
+  console.log(JSON.stringify({ seconds: SECONDS, hlsjs: PAGE_CONFIG, lowLatency: results["low-latency"], regular: results.regular, coldStartS: start, coldStartMinusKeyframeWaitS: startMinusWait, lowLatencyUnderTarget: results["low-latency"].pdt.p50 < 1500, regularUnderTarget: results.regular.pdt.p50 < 4000, ratio: r3(results["low-latency"].pdt.p50 / results.regular.pdt.p50) }));
 }
 
 await runBench(main);
