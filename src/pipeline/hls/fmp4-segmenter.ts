@@ -13,6 +13,9 @@
  * - New parameter sets, a source restart, and a decode-time step backwards end the open
  *   segment; the next segment (from the next keyframe) follows a discontinuity, and with new
  *   parameter sets or after a restart, a new init segment.
+ * - A segment that reaches `maxSegmentMs` without a keyframe ends there too (memory stays
+ *   bounded for a camera that stops sending IDRs); the next one starts at the next keyframe,
+ *   after a discontinuity.
  *
  * All times are the pipeline's 90 kHz timestamps; the wall clock comes in with each access
  * unit (`arrivalMs`) for EXT-X-PROGRAM-DATE-TIME. Pure state, no I/O: it returns events.
@@ -31,6 +34,8 @@ export interface Fmp4SegmenterOptions {
   readonly partTargetMs?: number;
   /** A keyframe starts a new segment once the open one lasts this long, ms. @defaultValue 1000 */
   readonly minSegmentMs?: number;
+  /** A segment without a keyframe ends at this duration, ms (bounds memory). @defaultValue 30000 */
+  readonly maxSegmentMs?: number;
 }
 
 /** A new init segment; segments from the next `segment-start` on use it. */
@@ -105,6 +110,7 @@ const DEFAULT_FRAME = 3000;
 export class Fmp4Segmenter {
   private readonly partTargetTicks: number;
   private readonly minSegmentTicks: number;
+  private readonly maxSegmentTicks: number;
   private builder = new SampleBuilder();
   private segment: OpenSegment | undefined;
   private part: OpenPart | undefined;
@@ -124,10 +130,13 @@ export class Fmp4Segmenter {
   constructor(opts: Fmp4SegmenterOptions = {}) {
     const partMs = opts.partTargetMs ?? 200;
     const segmentMs = opts.minSegmentMs ?? 1000;
+    const maxMs = opts.maxSegmentMs ?? 30_000;
     if (!(partMs >= 10 && partMs <= 10_000)) throw new RangeError(`partTargetMs must be 10..10000, is ${partMs}`);
     if (!(segmentMs >= 0 && segmentMs <= 60_000)) throw new RangeError(`minSegmentMs must be 0..60000, is ${segmentMs}`);
+    if (!(maxMs >= Math.max(1000, segmentMs) && maxMs <= 600_000)) throw new RangeError(`maxSegmentMs must be max(1000, minSegmentMs)..600000, is ${maxMs}`);
     this.partTargetTicks = Math.round((partMs * CLOCK) / 1000);
     this.minSegmentTicks = Math.round((segmentMs * CLOCK) / 1000);
+    this.maxSegmentTicks = Math.round((maxMs * CLOCK) / 1000);
   }
 
   /** Part target fitted to whole frames, 90 kHz ticks (the configured one until frames are seen). */
@@ -165,6 +174,7 @@ export class Fmp4Segmenter {
     }
     if (sample) this.addSample(sample);
     if (au.isKeyframe) this.keyframe(au, arrivalMs, events);
+    else if (this.segment && this.segment.duration + (this.part?.duration ?? 0) >= this.maxSegmentTicks) this.end(events, true);
     else if (this.part && this.part.duration + this.frameDuration / 2 > this.partTarget) this.closePart(events, au.dts, false);
     return events;
   }

@@ -51,6 +51,8 @@ export class HlsOutput implements Consumer, Output {
   private dirty = false;
   private stopped = false;
   private lost = 0;
+  /** Wall clock of the cached GOP's access units while `attach` hands them over. */
+  private cachedClock: ((au: AccessUnit) => number) | undefined;
   /** Redis batches that failed (their files are retried with the next one). */
   writeFailures = 0;
 
@@ -82,13 +84,24 @@ export class HlsOutput implements Consumer, Output {
     return !this.stopped;
   }
 
-  /** Attaches to the pipeline; the cached GOP comes first, so the first segment starts at once. */
+  /**
+   * Attaches to the pipeline; the cached GOP comes first, so the first segment starts at once.
+   * Those access units reached the pipeline before now: their wall clock is taken back from
+   * the newest one by their timestamps, so EXT-X-PROGRAM-DATE-TIME stays true for them too.
+   */
   async start(): Promise<void> {
-    this.pipeline.attach(this);
+    const newest = this.pipeline.cachedGop.at(-1)?.dts;
+    const at = this.now();
+    this.cachedClock = newest === undefined ? undefined : (au) => at - Math.max(0, newest - au.dts) / 90;
+    try {
+      this.pipeline.attach(this);
+    } finally {
+      this.cachedClock = undefined;
+    }
   }
 
   offer(au: AccessUnit): void {
-    if (!this.stopped) this.apply(this.segmenter.push(au, this.now()));
+    if (!this.stopped) this.apply(this.segmenter.push(au, this.cachedClock?.(au) ?? this.now()));
   }
 
   /** The source reconnected: the next segment follows a discontinuity, with a new init segment. */

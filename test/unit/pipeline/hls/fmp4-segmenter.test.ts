@@ -148,6 +148,27 @@ describe("Fmp4Segmenter discontinuities", () => {
   });
 });
 
+describe("Fmp4Segmenter bounds", () => {
+  it("ends a segment without keyframes at the maximum duration and starts the next at a keyframe, after a discontinuity", () => {
+    const seg = new Fmp4Segmenter({ maxSegmentMs: 2000 });
+    const aus = liveStream({ gop: 100, fps: 30, frames: 101 });
+    const events = run(aus, {}, seg);
+    // The access unit that reached the bound ends the segment with it: 61 pictures.
+    expect(ends(events).map((e) => e.kind === "segment-end" && e.duration)).toEqual([61 * 3000]);
+    expect(seg.skipped).toBe(100 - 61);
+    expect(starts(events).map((s) => s.kind === "segment-start" && [s.msn, s.dts, s.discontinuity])).toEqual([
+      [0, 0, false],
+      [1, 100 * 3000, true],
+    ]);
+  });
+
+  it("refuses options out of range", () => {
+    expect(() => new Fmp4Segmenter({ partTargetMs: 5 })).toThrow(RangeError);
+    expect(() => new Fmp4Segmenter({ minSegmentMs: -1 })).toThrow(RangeError);
+    expect(() => new Fmp4Segmenter({ minSegmentMs: 5000, maxSegmentMs: 4000 })).toThrow(RangeError);
+  });
+});
+
 describe("Fmp4Segmenter with random input", () => {
   it("never throws and keeps numbering and durations consistent", () => {
     let seed = 7;

@@ -137,13 +137,15 @@ describe("HlsOutput", () => {
     const cam = cameraId();
     const pipeline = new Pipeline();
     for (const au of liveStream({ gop: 30, fps: 30, frames: 50 })) pipeline.push(au);
-    const output = new HlsOutput(pipeline, cam, store);
+    const output = new HlsOutput(pipeline, cam, store, { now: () => T0 });
     await output.start();
     for (const au of liveStream({ gop: 30, fps: 30, frames: 11, startDts: 50 * 3000, leadingP: 10 })) pipeline.push(au);
     await output.flushed();
     const text = (await store.playlist(cam))!;
     expect(playlistSegmentCount(text)).toBe(1);
     expect(text).toContain("#EXTINF:1.00000,");
+    // The cached GOP (pictures 30..49) arrived before the output: its first picture 19 frames before the newest.
+    expect(text).toContain(`#EXT-X-PROGRAM-DATE-TIME:${new Date(T0 - (19 * 1000) / 30).toISOString()}\n`);
     await output.stop();
   });
 
