@@ -84,7 +84,7 @@ async function viewer(until: number): Promise<number> {
       fail("playlist", `${pl.status}`);
       continue;
     }
-    const names = (await pl.text()).split("\n").filter((l) => l.endsWith(".ts"));
+    const names = (await pl.text()).split("\n").filter((l) => /^[a-z0-9]+_\d+\.m4s$/.test(l));
     for (const n of names.slice(-1)) {
       if (seen.has(n)) continue;
       seen.add(n);

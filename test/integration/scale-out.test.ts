@@ -41,7 +41,7 @@ const camFfmpeg = () => ffmpegPids(`127.0.0.1:${cam.port}`);
 async function segmentCount(sessionId: string): Promise<number> {
   const r = await fetch(`${api.base}/hls/${sessionId}/index.m3u8`);
   if (r.status !== 200) return 0;
-  return (await r.text()).split("\n").filter((l) => l.endsWith(".ts")).length;
+  return (await r.text()).split("\n").filter((l) => /^[a-z0-9]+_\d+\.m4s$/.test(l)).length;
 }
 
 describe.skipIf(skipWithoutMysql)("API and two workers without a shared data directory", () => {
@@ -53,7 +53,7 @@ describe.skipIf(skipWithoutMysql)("API and two workers without a shared data dir
     expect(r.status).toBe(200);
     sessionId = r.json.session_id;
     const text = await (await fetch(`${api.base}${r.json.hls_url}`)).text();
-    const seg = text.split("\n").find((l) => l.endsWith(".ts"))!;
+    const seg = text.split("\n").find((l) => /^[a-z0-9]+_\d+\.m4s$/.test(l))!;
     const bytes = await (await fetch(`${api.base}/hls/${sessionId}/${seg}`)).arrayBuffer();
     expect(bytes.byteLength).toBeGreaterThan(10_000);
     holder = (await api.call("GET", "/v1/cameras/yard")).json.holder;

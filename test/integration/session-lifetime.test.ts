@@ -65,8 +65,10 @@ describe("codecs", () => {
     const r = await server.call("POST", "/v1/streams/start", { camera_id: "h265" });
     expect(r.status).toBe(200);
     const text = await (await fetch(`${server.base}${r.json.hls_url}`)).text();
-    const seg = text.split("\n").find((l) => l.endsWith(".ts"))!;
-    const bytes = new Uint8Array(await (await fetch(`${server.base}/hls/${r.json.session_id}/${seg}`)).arrayBuffer());
+    const seg = text.split("\n").find((l) => /^[a-z0-9]+_\d+\.m4s$/.test(l))!;
+    const file = async (name: string) => Buffer.from(await (await fetch(`${server.base}/hls/${r.json.session_id}/${name}`)).arrayBuffer());
+    // An fMP4 segment decodes after its init segment (EXT-X-MAP).
+    const bytes = Buffer.concat([await file(/#EXT-X-MAP:URI="([^"]+)"/.exec(text)![1]!), await file(seg)]);
     expect(probeVideo(bytes)).toBe("h264,1280,720");
     await server.call("POST", "/v1/streams/stop", { session_id: r.json.session_id });
     expect(await eventually(() => ffmpegPids(`127.0.0.1:${hevc.port}`).length === 0, 6000)).toBe(true);
