@@ -14,7 +14,6 @@ const KEEP = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } as cons
 export class RequestQueue<Data, Result> {
   readonly queue: Queue<Data, Result>;
   private readonly events: QueueEvents;
-  private readonly eventsConn: Redis;
 
   constructor(
     readonly name: string,
@@ -22,8 +21,8 @@ export class RequestQueue<Data, Result> {
     prefix: string,
   ) {
     this.queue = new Queue<Data, Result>(name, { connection: redis, prefix });
-    this.eventsConn = redis.duplicate();
-    this.events = new QueueEvents(name, { connection: this.eventsConn, prefix });
+    // QueueEvents reads with XREAD BLOCK on a duplicate of its own (BullMQ makes and closes it).
+    this.events = new QueueEvents(name, { connection: redis, prefix });
   }
 
   /** Resolves once results can be heard, so none is missed. */
@@ -50,7 +49,6 @@ export class RequestQueue<Data, Result> {
   /** Closes the queue and its event listener. */
   async close(): Promise<void> {
     await this.events.close();
-    this.eventsConn.disconnect();
     await this.queue.close();
   }
 }

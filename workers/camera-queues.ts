@@ -1,8 +1,10 @@
 /**
  * One BullMQ queue per camera, global concurrency 1, and this process's Worker on each:
  * the queue runs the camera's single pipeline job. Every worker process that may hold a
- * camera consumes its queue, so a job stalled by a dead worker is taken over by another
- * one. A camera may require a worker tag (`worker_tag`, e.g. the host that has its shm
+ * camera consumes its queue while the camera is wanted (leases or a pipeline job;
+ * workers/camera-demand.ts), so a job stalled by a dead worker is taken over by another
+ * one, and a camera nobody wants costs no Worker. A camera may require a worker tag
+ * (`worker_tag`, e.g. the host that has its shm
  * ring): then only workers whose WORKER_TAGS include it consume its queue; the others still
  * add its pipeline job (any worker answers requests) and leave it to those that may.
  */
@@ -11,6 +13,8 @@ import type Redis from "ioredis";
 import { cameraQueueName, pipelineJobId } from "../queues/names.ts";
 import { forgetCameraMetrics } from "../src/camera-metrics.ts";
 import { workerMayTake } from "../src/cameras/worker-tag.ts";
+import { publishCameraWanted } from "../src/state/camera-wanted.ts";
+import { Keys } from "../src/state/keys.ts";
 import type { PipelineJob } from "../queues/payloads.ts";
 
 /** Lock and stall timing of pipeline jobs (STACK-NOTES: set stalledInterval explicitly). */
@@ -34,7 +38,7 @@ export interface QueuePlacement {
 /** The camera queues and Workers of one process. */
 export class CameraQueues {
   private readonly queues = new Map<string, Queue<PipelineJob>>();
-  private readonly workers = new Map<string, { worker: Worker<PipelineJob>; conn: Redis }>();
+  private readonly workers = new Map<string, { worker: Worker<PipelineJob> }>();
   /** Last known required tag per camera. */
   private readonly tags = new Map<string, string | null>();
 
@@ -74,9 +78,10 @@ export class CameraQueues {
   }
 
   private consume(cameraId: string): void {
-    const conn = this.redis.duplicate();
+    // The shared connection for non-blocking commands; BullMQ duplicates it for the blocking
+    // fetch (and closes that): one connection per consumed queue.
     const worker = new Worker<PipelineJob>(cameraQueueName(cameraId), this.processor, {
-      connection: conn,
+      connection: this.redis,
       prefix: this.prefix,
       concurrency: 1,
       ...PIPELINE_WORKER_TIMING,
@@ -84,7 +89,7 @@ export class CameraQueues {
     worker.on("error", () => {
       // Connection errors are retried by ioredis; the job lock logic handles the rest.
     });
-    this.workers.set(cameraId, { worker, conn });
+    this.workers.set(cameraId, { worker });
   }
 
   private async stopConsuming(cameraId: string): Promise<void> {
@@ -92,13 +97,31 @@ export class CameraQueues {
     if (!entry) return;
     this.workers.delete(cameraId);
     await entry.worker.close().catch(() => undefined);
-    entry.conn.disconnect();
   }
 
-  /** Adds the camera's pipeline job unless it exists (fixed job id). */
+  /**
+   * Adds the camera's pipeline job unless it exists (fixed job id). A job added here
+   * publishes the camera-wanted signal, so every worker that may hold the camera consumes
+   * its queue (workers/camera-demand.ts).
+   */
   async wantPipeline(cameraId: string): Promise<void> {
     const queue = await this.ensure(cameraId);
+    if (await this.hasPipelineJob(cameraId)) return;
     await queue.add("pipeline", { cameraId }, { jobId: pipelineJobId(cameraId), removeOnComplete: true, removeOnFail: true, attempts: 1 });
+    await publishCameraWanted(this.redis, new Keys(this.prefix), cameraId);
+  }
+
+  /**
+   * Whether the camera's pipeline job exists (waiting, active or delayed; ended jobs are
+   * removed): one EXISTS of the job's hash, which BullMQ keeps at `<prefix>:<queue>:<job id>`.
+   */
+  async hasPipelineJob(cameraId: string): Promise<boolean> {
+    return (await this.redis.exists(`${this.prefix}:${cameraQueueName(cameraId)}:${pipelineJobId(cameraId)}`)) === 1;
+  }
+
+  /** Stops consuming the queue of a camera nobody wants any more (its queue and tag are kept). */
+  async release(cameraId: string): Promise<void> {
+    await this.stopConsuming(cameraId);
   }
 
   /** Stops consuming a deleted camera's queue and removes the queue. */
@@ -109,7 +132,6 @@ export class CameraQueues {
     const queue = this.queues.get(cameraId);
     this.queues.delete(cameraId);
     await entry?.worker.close();
-    entry?.conn.disconnect();
     await queue?.close();
   }
 

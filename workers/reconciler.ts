@@ -1,12 +1,16 @@
 /**
  * The safety net for pipeline jobs: every few seconds, for each camera that has leases,
- * make sure its pipeline job exists (adding it is idempotent: fixed job id). It catches
- * a lease taken just as a holder decided to stop, and a job that failed. It also ends the
- * HLS sessions whose lease lapsed, so the session index never keeps them.
+ * make sure this process consumes its queue (a camera-wanted signal may have been lost)
+ * and its pipeline job exists (adding it is idempotent: fixed job id). It catches a lease
+ * taken just as a holder decided to stop, and a job that failed. Then it closes the
+ * consumers of cameras no longer wanted (CameraDemand.sweep), and ends the HLS sessions
+ * whose lease lapsed, so the session index never keeps them. With no camera leased a pass
+ * costs a few Redis commands, whatever the number of registered cameras.
  */
 import type { HlsSessionStore } from "../src/state/hls-session-store.ts";
 import type { LeaseStore } from "../src/state/lease-store.ts";
 import type { Logger } from "../src/log.ts";
+import type { CameraDemand } from "./camera-demand.ts";
 import type { CameraQueues } from "./camera-queues.ts";
 
 /** Periodically re-adds pipeline jobs of leased cameras. */
@@ -18,6 +22,7 @@ export class Reconciler {
     private readonly leases: LeaseStore,
     private readonly sessions: HlsSessionStore,
     private readonly cameraQueues: CameraQueues,
+    private readonly demand: CameraDemand,
     private readonly log: Logger,
     private readonly everyMs = 3000,
   ) {}
@@ -35,9 +40,12 @@ export class Reconciler {
       await this.sessions.pruneLapsed();
       for (const cameraId of await this.leases.leasedCameras()) {
         const { total } = await this.leases.count(cameraId);
-        if (total > 0) await this.cameraQueues.wantPipeline(cameraId);
-        else await this.leases.forgetIfEmpty(cameraId);
+        if (total > 0) {
+          await this.demand.want(cameraId);
+          await this.cameraQueues.wantPipeline(cameraId);
+        } else await this.leases.forgetIfEmpty(cameraId);
       }
+      await this.demand.sweep();
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, "reconciler pass failed");
     }

@@ -17,16 +17,15 @@ export interface RequestWorker {
 
 /**
  * Consumes `queue` with `processor`, up to `concurrency` jobs at once.
- * @param redis the shared connection; the worker uses a duplicate it closes itself
+ * @param redis the shared connection, for the Worker's non-blocking commands; BullMQ makes
+ *   (and closes) the duplicate its blocking fetch needs, so a Worker costs one connection
  */
 export function startRequestWorker<D, R>(queue: string, processor: Processor<D, R>, redis: Redis, prefix: string, log: Logger, concurrency = 50): RequestWorker {
-  const conn = redis.duplicate();
-  const worker = new Worker<D, R>(queue, processor, { connection: conn, prefix, concurrency, ...REQUEST_WORKER_TIMING });
+  const worker = new Worker<D, R>(queue, processor, { connection: redis, prefix, concurrency, ...REQUEST_WORKER_TIMING });
   worker.on("error", (err) => log.warn({ err: err.message, queue }, "request worker error"));
   return {
     async close() {
       await worker.close();
-      conn.disconnect();
     },
   };
 }

@@ -8,7 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import type { Config } from "../src/config.ts";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
 import type { Logger } from "../src/log.ts";
-import { reapOrphans } from "../src/proc/reaper.ts";
+import { reapOrphans, reapPeriodically } from "../src/proc/reaper.ts";
 import { stopAllChildren } from "../src/proc/spawn-child.ts";
 import { CameraStatusStore } from "../src/state/camera-status-store.ts";
 import { HlsSegmentStore } from "../src/state/hls-segment-store.ts";
@@ -28,6 +28,7 @@ import { webrtcRow } from "../src/pipeline/outputs/webrtc-row.ts";
 import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
+import { CameraDemand } from "./camera-demand.ts";
 import { streamStartProcessor } from "./stream-start-processor.ts";
 
 /** What a worker runtime needs; the entry point builds these. */
@@ -51,6 +52,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const { config, redis, log } = o;
   const reaped = await reapOrphans({ log: (m) => log.warn(m) });
   if (reaped > 0) log.warn({ reaped }, "killed leftover ffmpeg processes of a previous run");
+  // And every minute: a child whose parent-death signal failed is found while the host runs.
+  const stopReaper = reapPeriodically(60_000, { log: (m) => log.warn(m) });
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const status = new CameraStatusStore(redis, keys);
@@ -85,7 +88,10 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     // Cameras with a worker_tag are consumed only by workers whose WORKER_TAGS have it.
     { workerTags: config.workerTags, requiredTag: async (id) => (await o.cameras.get(id).catch(() => undefined))?.workerTag ?? null },
   );
-  for (const cam of await o.cameras.list()) await cameraQueues.ensure(cam.id, cam.workerTag);
+  // Only wanted cameras' queues are consumed (leases or a pipeline job): none until the
+  // camera-wanted signal or the reconciler's first pass below finds one.
+  const demand = new CameraDemand(cameraQueues, redis, keys, log);
+  await demand.start();
 
   const requestWorkers = [
     startRequestWorker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), redis, config.redisPrefix, log),
@@ -99,11 +105,16 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   await sub.subscribe(keys.camerasChannel());
   sub.on("message", (_channel, cameraId: string) => {
     o.cameras.get(cameraId).then(
-      (cam) => cameraQueues.ensure(cameraId, cam.workerTag),
+      // A consumed camera takes its new tag now; any other is read afresh when next wanted.
+      async (cam) => {
+        if (cameraQueues.consumes(cameraId)) await cameraQueues.ensure(cameraId, cam.workerTag);
+        else await cameraQueues.forget(cameraId);
+      },
       () => cameraQueues.remove(cameraId, () => o.cameras.get(cameraId).then(() => false, () => true)),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
-  const reconciler = new Reconciler(leases, sessions, cameraQueues, log);
+  const reconciler = new Reconciler(leases, sessions, cameraQueues, demand, log);
+  await reconciler.once();
   reconciler.start();
   log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length, tags: config.workerTags }, "worker ready");
 
@@ -112,6 +123,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     async close() {
       shutdown.abort();
       await reconciler.stop();
+      await stopReaper();
+      await demand.stop();
       sub.disconnect();
       await Promise.all(requestWorkers.map((w) => w.close()));
       await cameraQueues.close();
