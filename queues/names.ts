@@ -18,6 +18,17 @@ export function pollSchedulerId(cameraId: string): string {
 /** Request queue for WebRTC offers (WHEP and the seed's JSON signalling). */
 export const WEBRTC_OFFER_QUEUE = "webrtc-offer";
 
+/** Request queue for recordings: start and stop from the API, continuous and scheduled recording, retention. */
+export const RECORD_QUEUE = "record";
+
+/** The job scheduler id of a camera's continuous or scheduled recording. */
+export function recordSchedulerId(cameraId: string): string {
+  return `record-${cameraId}`;
+}
+
+/** The job scheduler id of recording maintenance (retention, vanished recorders). */
+export const RECORD_MAINTENANCE_SCHEDULER_ID = "recording-maintenance";
+
 /** Prefix of the per-camera queues. */
 const CAMERA_QUEUE_PREFIX = "camera-";
 

@@ -1,6 +1,8 @@
 /**
  * Typed job payloads and results. Jobs carry camera ids, never credentials.
  */
+import type { RecordingFormat } from "../src/recordings/recording.ts";
+import type { PublicRecording } from "../src/recordings/recording-view.ts";
 
 /** `stream-start` job: open or extend the camera's HLS session. */
 export interface StreamStartJob {
@@ -37,6 +39,44 @@ export interface SnapshotResult {
   /** Served from a JPEG young enough (`maxAgeMs`), nothing decoded. */
   readonly cached: boolean;
 }
+
+/** Options of a recording to start (`record` job "start"). */
+export interface RecordStartJob {
+  readonly kind: "start";
+  readonly cameraId: string;
+  readonly format: RecordingFormat;
+  /** Most media seconds; null or absent = until stopped. */
+  readonly maxDurationS?: number | null;
+  /** `.h264` file name (seed routes); absent = `recording_YYYYMMDD_HHMMSS.h264`. */
+  readonly filename?: string;
+  /** Refuse (409) when the camera already has a running recording (the seed's one-per-camera routes). */
+  readonly exclusive?: boolean;
+  /** Who asks. @defaultValue "api" */
+  readonly trigger?: "api" | "seed";
+}
+
+/** `record` job "stop": end a recording once its recorder has written its last segment. */
+export interface RecordStopJob {
+  readonly kind: "stop";
+  readonly recordingId: string;
+}
+
+/** `record` job "ensure" (a camera's continuous or scheduled recording, from its job scheduler). */
+export interface RecordEnsureJob {
+  readonly kind: "ensure";
+  readonly cameraId: string;
+}
+
+/** `record` job "maintain" (job scheduler): retention, and recordings whose recorder vanished. */
+export interface RecordMaintainJob {
+  readonly kind: "maintain";
+}
+
+/** Every `record` job; the job name equals `kind`. */
+export type RecordJob = RecordStartJob | RecordStopJob | RecordEnsureJob | RecordMaintainJob;
+
+/** Result of "start" and "stop": the recording as the API shows it (with its parts). */
+export type RecordResult = PublicRecording;
 
 /**
  * `webrtc-offer` job: answer a viewer's SDP offer from the camera's holder. The offer and

@@ -5,6 +5,7 @@
  */
 import { openDatabase } from "../src/db/open-database.ts";
 import { CamerasRepository } from "../src/db/cameras-repository.ts";
+import { recordingRepositories } from "../src/db/recording-repositories.ts";
 import { createLogger } from "../src/log.ts";
 import { registry } from "../src/metrics.ts";
 import { openRedis } from "../queues/connection.ts";
@@ -20,7 +21,7 @@ const log = createLogger(config.logLevel, "camserver-worker");
 logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db), log });
+const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db), ...recordingRepositories(database.db), log });
 // Worker hosts serve no API; METRICS_PORT gives Prometheus their pipeline metrics.
 const metrics = config.metricsPort
   ? Bun.serve({

@@ -7,6 +7,13 @@ import type Redis from "ioredis";
 import { mkdir, rm } from "node:fs/promises";
 import type { Config } from "../src/config.ts";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
+import type { RecordingSegmentsRepository } from "../src/db/recording-segments-repository.ts";
+import type { RecordingSettingsRepository } from "../src/db/recording-settings-repository.ts";
+import type { RecordingsRepository } from "../src/db/recordings-repository.ts";
+import { recordRow } from "../src/pipeline/outputs/record-row.ts";
+import { RECORD_QUEUE } from "../queues/names.ts";
+import { RecordRequests } from "../queues/record-requests.ts";
+import { recordProcessor } from "./record-processor.ts";
 import type { Logger } from "../src/log.ts";
 import { reapOrphans, reapPeriodically } from "../src/proc/reaper.ts";
 import { stopAllChildren } from "../src/proc/spawn-child.ts";
@@ -37,6 +44,10 @@ export interface WorkerRuntimeOptions {
   /** Shared connection for commands (the runtime duplicates it for blocking reads). */
   readonly redis: Redis;
   readonly cameras: CamerasRepository;
+  /** Recordings, their segments and per-camera recording settings. */
+  readonly recordings: RecordingsRepository;
+  readonly recordingSegments: RecordingSegmentsRepository;
+  readonly recordingSettings: RecordingSettingsRepository;
   readonly log: Logger;
 }
 
@@ -76,6 +87,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       status,
       outputs: [
         keyframeRow(keyframes),
+        recordRow({ leases, recordings: o.recordings, segments: o.recordingSegments, root: config.recordingsDir, workerId: config.workerId, log }),
         webrtcRow({ redis, keys, signals, leases, net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, log }),
         hlsRow(segments),
       ],
@@ -96,6 +108,13 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const requestWorkers = [
     startRequestWorker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), redis, config.redisPrefix, log),
     startRequestWorker(SNAPSHOT_QUEUE, snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }), redis, config.redisPrefix, log),
+    startRequestWorker(
+      RECORD_QUEUE,
+      recordProcessor({ redis, keys, cameras: o.cameras, recordings: o.recordings, segments: o.recordingSegments, settings: o.recordingSettings, leases, status, cameraQueues, root: config.recordingsDir, log }),
+      redis,
+      config.redisPrefix,
+      log,
+    ),
     startRequestWorker(WEBRTC_OFFER_QUEUE, webrtcOfferProcessor({ cameras: o.cameras, leases, signals, status, cameraQueues }), redis, config.redisPrefix, log),
   ];
 
@@ -113,6 +132,9 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       () => cameraQueues.remove(cameraId, () => o.cameras.get(cameraId).then(() => false, () => true)),
     ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
+  const recordRequests = new RecordRequests(redis, config.redisPrefix);
+  await recordRequests.scheduleMaintenance();
+  await recordRequests.close();
   const reconciler = new Reconciler(leases, sessions, cameraQueues, demand, log);
   await reconciler.once();
   reconciler.start();

@@ -19,6 +19,8 @@ import { SnapshotRequests } from "../../queues/snapshot-requests.ts";
 import { SnapshotStore } from "../../src/state/snapshot-store.ts";
 import { WebRtcSignals } from "../../src/state/webrtc-signals.ts";
 import { WebRtcRequests } from "../../queues/webrtc-requests.ts";
+import { RecordRequests } from "../../queues/record-requests.ts";
+import type { RecordingRepositories } from "../../src/db/recording-repositories.ts";
 
 /** The API app and what must be closed with it. */
 export interface ComposedApi {
@@ -30,15 +32,17 @@ export interface ComposedApi {
 /**
  * @param apiToken `API_TOKEN`, the bootstrap admin
  * @param tokens stored tokens with roles (`ApiTokensRepository`)
+ * @param recordingRepos recordings, their segments and recording settings
  */
-export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: TokenLookup, log: Logger): Promise<ComposedApi> {
+export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: TokenLookup, log: Logger, recordingRepos: RecordingRepositories): Promise<ComposedApi> {
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);
   const snapshotRequests = new SnapshotRequests(redis, config.redisPrefix);
   const signals = new WebRtcSignals(redis, keys);
   const webrtc = new WebRtcRequests(redis, config.redisPrefix, signals);
-  await Promise.all([streams.ready(), snapshotRequests.ready(), webrtc.ready()]);
+  const recordRequests = new RecordRequests(redis, config.redisPrefix);
+  await Promise.all([streams.ready(), snapshotRequests.ready(), webrtc.ready(), recordRequests.ready()]);
   const boardCameraQueues = new Map<string, Queue>();
   const app = await createApp({
     redis,
@@ -58,6 +62,10 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     apiToken,
     tokens,
     streamStartTimeoutMs: 40_000,
+    ...recordingRepos,
+    recordRequests,
+    recordTimeoutMs: 40_000,
+    recordingsDir: config.recordingsDir,
     boardQueues: async () => {
       const ids = new Set((await cameras.list()).map((c) => c.id));
       for (const [id, q] of boardCameraQueues) {
@@ -68,7 +76,7 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
       for (const id of ids) {
         if (!boardCameraQueues.has(id)) boardCameraQueues.set(id, new Queue(cameraQueueName(id), { connection: redis, prefix: config.redisPrefix }));
       }
-      return [streams.queue, snapshotRequests.queue, webrtc.queue, ...boardCameraQueues.values()];
+      return [streams.queue, snapshotRequests.queue, webrtc.queue, recordRequests.queue, ...boardCameraQueues.values()];
     },
     log,
   });
@@ -79,6 +87,7 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
       await streams.close();
       await snapshotRequests.close();
       await webrtc.close();
+      await recordRequests.close();
       await Promise.all([...boardCameraQueues.values()].map((q) => q.close()));
     },
   };

@@ -7,6 +7,7 @@
 import { mkdir } from "node:fs/promises";
 import { openDatabase } from "../../src/db/open-database.ts";
 import { ApiTokensRepository } from "../../src/db/api-tokens-repository.ts";
+import { recordingRepositories } from "../../src/db/recording-repositories.ts";
 import { MAX_REQUEST_BODY } from "../../src/api/body-limit.ts";
 import { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import { NotFoundError } from "../../src/errors.ts";
@@ -27,11 +28,12 @@ const redis = openRedis(config.redisUrl ?? privateRedis!.url);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const cameras = new CamerasRepository(database.db);
 const { token, generated } = await resolveApiToken(config.apiToken, config.dataDir);
-const api = await composeApi(config, redis, cameras, token, new ApiTokensRepository(database.db), log);
+const recordingRepos = recordingRepositories(database.db);
+const api = await composeApi(config, redis, cameras, token, new ApiTokensRepository(database.db), log, recordingRepos);
 // Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
 api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 const port = api.app.server?.port;
-const workers = await startWorkers({ config, redis, cameras, log });
+const workers = await startWorkers({ config, redis, cameras, ...recordingRepos, log });
 
 const demoClip = process.env.DEMO_CLIP;
 if (demoClip) {

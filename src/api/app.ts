@@ -11,6 +11,10 @@ import type { ApiDeps } from "./deps.ts";
 import { errorResponse, logFailure } from "./error-status.ts";
 import { requestGuard } from "./request-guard.ts";
 import { cameraRoutes } from "./routes/cameras.ts";
+import { playbackRoutes } from "./routes/playback.ts";
+import { recordingSettingsRoutes } from "./routes/recording-settings.ts";
+import { recordingRoutes } from "./routes/recordings.ts";
+import { seedRecordingRoutes } from "./routes/seed-recording.ts";
 import { hlsRoutes } from "./routes/hls.ts";
 import { snapshotRoutes } from "./routes/snapshots.ts";
 import { streamRoutes } from "./routes/streams.ts";
@@ -26,7 +30,10 @@ export async function createApp(deps: ApiDeps) {
     .use(cameraRoutes(deps))
     .use(streamRoutes(deps))
     .use(snapshotRoutes(deps))
-    .use(whepRoutes(deps));
+    .use(whepRoutes(deps))
+    .use(recordingRoutes(deps))
+    .use(recordingSettingsRoutes(deps))
+    .use(playbackRoutes(deps));
   const forwardBoard = ({ request, body }: { request: Request; body: unknown }) => board.fetch(request, body);
   return new Elysia()
     .use(requestGuard(new Authenticator(deps.apiToken, deps.tokens)))
@@ -42,6 +49,7 @@ export async function createApp(deps: ApiDeps) {
     .use(whepPreflightRoutes())
     .use(v1)
     .use(seedWebRtcRoutes(deps))
+    .use(seedRecordingRoutes(deps))
     .all(BOARD_PATH, forwardBoard)
     .all(`${BOARD_PATH}/*`, forwardBoard);
 }

@@ -6,6 +6,10 @@ import type { Queue } from "bullmq";
 import type Redis from "ioredis";
 import type { TokenLookup } from "./auth.ts";
 import type { CamerasRepository } from "../db/cameras-repository.ts";
+import type { RecordingSegmentsRepository } from "../db/recording-segments-repository.ts";
+import type { RecordingSettingsRepository } from "../db/recording-settings-repository.ts";
+import type { RecordingsRepository } from "../db/recordings-repository.ts";
+import type { RecordRequests } from "../../queues/record-requests.ts";
 import type { Logger } from "../log.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import type { HlsSegmentStore } from "../state/hls-segment-store.ts";
@@ -44,5 +48,15 @@ export interface ApiDeps {
   readonly streamStartTimeoutMs: number;
   /** Queues shown in Bull Board (request queues; camera queues are found in Redis). */
   readonly boardQueues: () => Promise<Queue[]>;
+  /** Recordings, their segments and per-camera recording settings. */
+  readonly recordings: RecordingsRepository;
+  readonly recordingSegments: RecordingSegmentsRepository;
+  readonly recordingSettings: RecordingSettingsRepository;
+  /** Producer of `record` jobs (start, stop) and recording schedulers. */
+  readonly recordRequests: RecordRequests;
+  /** How long a recording start or stop waits for a worker, ms. */
+  readonly recordTimeoutMs: number;
+  /** RECORDINGS_DIR: files are served from it and deleted in it (a mount shared with the workers). */
+  readonly recordingsDir: string;
   readonly log: Logger;
 }

@@ -83,6 +83,10 @@ export class Keys {
   webrtcHub(cameraId: string): string {
     return `${this.prefix}:webrtc:hub:${cameraId}`;
   }
+  /** Short lock around the seed's "one recording per camera" check and the recording's creation. */
+  recordingStartLock(cameraId: string): string {
+    return `${this.prefix}:record:start-lock:${cameraId}`;
+  }
   /** Pub/sub channel announcing camera registry changes (payload: camera id). */
   camerasChannel(): string {
     return `${this.prefix}:cameras-changed`;

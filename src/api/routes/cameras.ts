@@ -8,6 +8,7 @@ import { parseCameraCreate, parseCameraPatch, publicCamera } from "../../cameras
 import type { CameraRecord } from "../../cameras/camera.ts";
 import { announceCameraChange, stopCameraNow } from "../../state/camera-control.ts";
 import type { ApiDeps } from "../deps.ts";
+import { endCameraRecordings, splitRecordingSettings, updateRecordingSettings } from "./recording-settings.ts";
 
 /** A camera as `GET /v1/cameras/:id` shows it. */
 async function cameraView(deps: ApiDeps, rec: CameraRecord) {
@@ -29,7 +30,9 @@ export function cameraRoutes(deps: ApiDeps) {
     .get("/cameras", async () => Promise.all((await deps.cameras.list()).map((c) => cameraView(deps, c))))
     .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.get(params.id)))
     .post("/cameras", async ({ body, set }) => {
-      const rec = await deps.cameras.create(parseCameraCreate(body));
+      const { rest, patch } = splitRecordingSettings(body);
+      const rec = await deps.cameras.create(parseCameraCreate(rest));
+      if (patch) await updateRecordingSettings(deps, rec.id, patch);
       await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
       deps.log.info({ camera: rec.id }, "camera created");
@@ -37,7 +40,9 @@ export function cameraRoutes(deps: ApiDeps) {
       return cameraView(deps, rec);
     })
     .patch("/cameras/:id", async ({ params, body }) => {
-      const rec = await deps.cameras.update(params.id, parseCameraPatch(body));
+      const { rest, patch } = splitRecordingSettings(body);
+      const rec = await deps.cameras.update(params.id, parseCameraPatch(rest));
+      if (patch) await updateRecordingSettings(deps, rec.id, patch);
       await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
       return cameraView(deps, rec);
@@ -47,6 +52,7 @@ export function cameraRoutes(deps: ApiDeps) {
       for (const s of await deps.sessions.list()) if (s.cameraId === params.id) await deps.sessions.end(s);
       await deps.snapshotRequests.schedulePolling(params.id, 0);
       await stopCameraNow(deps.redis, deps.keys, deps.leases, params.id);
+      await endCameraRecordings(deps, params.id);
       await deps.snapshots.remove(params.id);
       await deps.status.remove(params.id);
       await announceCameraChange(deps.redis, deps.keys, params.id);
