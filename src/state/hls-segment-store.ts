@@ -95,6 +95,13 @@ export class HlsSegmentStore {
     return decodeEdge(await this.redis.hget(this.keys.hlsPlaylist(cameraId), "edge"));
   }
 
+  /** The camera's playlist text and edge together, or undefined when no output runs. */
+  async current(cameraId: string): Promise<{ text: string; edge: HlsEdge } | undefined> {
+    const [text, edge] = await this.redis.hmget(this.keys.hlsPlaylist(cameraId), "text", "edge");
+    const e = decodeEdge(edge);
+    return text && e ? { text, edge: e } : undefined;
+  }
+
   /** A file's bytes, or null when unknown, expired or not a name {@link SEGMENT_NAME} accepts. */
   async segment(cameraId: string, name: string): Promise<Buffer | null> {
     if (!SEGMENT_NAME.test(name)) return null;

@@ -36,6 +36,12 @@ export interface Fmp4SegmenterOptions {
   readonly minSegmentMs?: number;
   /** A segment without a keyframe ends at this duration, ms (bounds memory). @defaultValue 30000 */
   readonly maxSegmentMs?: number;
+  /**
+   * Media sequence number of the first segment; when above 0 the segmenter continues a
+   * playlist another output began, so its first segment follows a discontinuity.
+   * @defaultValue 0
+   */
+  readonly firstMsn?: number;
 }
 
 /** A new init segment; segments from the next `segment-start` on use it. */
@@ -116,13 +122,15 @@ export class Fmp4Segmenter {
   private part: OpenPart | undefined;
   private frame: number | undefined;
   private fittedPartTarget: number | undefined;
-  private nextMsn = 0;
+  private nextMsn: number;
+  /** Whether a segment was started yet (a discontinuity needs something before it). */
+  private started: boolean;
   private sequence = 1;
   private initIndex = -1;
   private initSps: Uint8Array | undefined;
   private initPps: Uint8Array | undefined;
   private needInit = true;
-  private discontinuityNext = false;
+  private discontinuityNext: boolean;
   private waitingForKeyframe = true;
   /** Access units skipped while waiting for a keyframe (after a start, restart or error). */
   skipped = 0;
@@ -137,6 +145,10 @@ export class Fmp4Segmenter {
     this.partTargetTicks = Math.round((partMs * CLOCK) / 1000);
     this.minSegmentTicks = Math.round((segmentMs * CLOCK) / 1000);
     this.maxSegmentTicks = Math.round((maxMs * CLOCK) / 1000);
+    this.nextMsn = opts.firstMsn ?? 0;
+    if (!(Number.isSafeInteger(this.nextMsn) && this.nextMsn >= 0)) throw new RangeError(`firstMsn must be a whole number >= 0, is ${this.nextMsn}`);
+    this.started = this.nextMsn > 0;
+    this.discontinuityNext = this.started;
   }
 
   /** Part target fitted to whole frames, 90 kHz ticks (the configured one until frames are seen). */
@@ -206,7 +218,7 @@ export class Fmp4Segmenter {
     this.closeSegment(events);
     this.part = undefined;
     this.waitingForKeyframe = true;
-    if (discontinuity && this.nextMsn > 0) this.discontinuityNext = true;
+    if (discontinuity && this.started) this.discontinuityNext = true;
   }
 
   private addSample(s: TimedSample): void {
@@ -242,6 +254,7 @@ export class Fmp4Segmenter {
     }
     this.waitingForKeyframe = false;
     this.segment = { msn: this.nextMsn++, startDts: au.dts, parts: [], duration: 0 };
+    this.started = true;
     events.push({ kind: "segment-start", msn: this.segment.msn, initIndex: this.initIndex, discontinuity: this.discontinuityNext, programDateMs: arrivalMs, dts: au.dts });
     this.discontinuityNext = false;
     this.part = { startDts: au.dts, independent: true, samples: [], duration: 0 };

@@ -10,6 +10,10 @@
  * are behind, then are deleted; everything is deleted on stop. If Redis falls behind, files
  * not yet written when they retire are never written (counted in `dropped`), so memory stays
  * bounded by the window.
+ *
+ * A playlist left in Redis by another output of the camera (its holder died and this worker
+ * took the camera over) is continued: media sequence numbers go on after its last segment,
+ * after a discontinuity, so players waiting on it with blocking reloads carry on.
  */
 import { randomBytes } from "node:crypto";
 import type { AccessUnit } from "../../media/access-unit.ts";
@@ -34,8 +38,8 @@ export class HlsOutput implements Consumer, Output {
   readonly kind = "hls";
   /** Prefix of this output's file names, so outputs never collide. */
   readonly run = randomBytes(4).toString("hex");
-  private readonly segmenter: Fmp4Segmenter;
-  private readonly playlist: HlsPlaylist;
+  private segmenter: Fmp4Segmenter;
+  private playlist: HlsPlaylist;
   private readonly now: () => number;
   private readonly retiredKept: number;
   private readonly windowSize: number;
@@ -60,7 +64,7 @@ export class HlsOutput implements Consumer, Output {
     private readonly pipeline: Pipeline,
     private readonly cameraId: string,
     private readonly store: HlsSegmentStore,
-    opts: HlsOutputOptions = {},
+    private readonly opts: HlsOutputOptions = {},
   ) {
     this.segmenter = new Fmp4Segmenter(opts);
     this.windowSize = opts.windowSize ?? 6;
@@ -90,6 +94,8 @@ export class HlsOutput implements Consumer, Output {
    * the newest one by their timestamps, so EXT-X-PROGRAM-DATE-TIME stays true for them too.
    */
   async start(): Promise<void> {
+    const previous = await this.store.current(this.cameraId);
+    if (previous && previous.edge.run !== this.run) this.continueAfter(previous.text, previous.edge.msn);
     const newest = this.pipeline.cachedGop.at(-1)?.dts;
     const at = this.now();
     this.cachedClock = newest === undefined ? undefined : (au) => at - Math.max(0, newest - au.dts) / 90;
@@ -122,6 +128,14 @@ export class HlsOutput implements Consumer, Output {
     this.pending = [];
     await this.store.clear(this.cameraId, [...this.stored, ...this.toRemove]);
     this.stored.clear();
+  }
+
+  /** Numbers segments on from `lastMsn` + 1 (its in-progress segment never completed), after a discontinuity. */
+  private continueAfter(text: string, lastMsn: number): void {
+    const sequence = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
+    const inWindow = text.split("\n").filter((l) => l === "#EXT-X-DISCONTINUITY").length;
+    this.segmenter = new Fmp4Segmenter({ ...this.opts, firstMsn: lastMsn + 1 });
+    this.playlist = new HlsPlaylist({ run: this.run, windowSize: this.windowSize, partName: (msn, i) => this.partName(msn, i), discontinuitySequence: sequence + inWindow + 1 });
   }
 
   private partName(msn: number, index: number): string {

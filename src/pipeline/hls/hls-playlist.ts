@@ -51,19 +51,22 @@ export interface HlsPlaylistOptions {
   readonly partName: (msn: number, index: number) => string;
   /** Fewest complete segments listed (more when needed for three target durations). @defaultValue 6 */
   readonly windowSize?: number;
+  /** EXT-X-DISCONTINUITY-SEQUENCE to start from (continuing another writer's playlist). @defaultValue 0 */
+  readonly discontinuitySequence?: number;
 }
 
 /** Writes the playlist of one HLS output. */
 export class HlsPlaylist {
   private readonly window: PlaylistSegment[] = [];
   private open: PlaylistSegment | undefined;
-  private discontinuitySequence = 0;
+  private discontinuitySequence: number;
   private targetDuration = 1;
   private partTargetSec = 0;
   private readonly windowSize: number;
 
   constructor(private readonly opts: HlsPlaylistOptions) {
     this.windowSize = opts.windowSize ?? 6;
+    this.discontinuitySequence = opts.discontinuitySequence ?? 0;
   }
 
   /** Declares the part target, seconds; PART-TARGET is the largest of it and every part listed so far. */

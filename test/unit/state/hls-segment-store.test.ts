@@ -82,6 +82,7 @@ describe("HlsSegmentStore", () => {
     await store.update(cam, { files: [{ name: "k3x9_init0.mp4", bytes: allBytes() }, { name: "k3x9_1.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE }, ttlSec: 90 });
     expect(await store.playlist(cam)).toBe(PLAYLIST);
     expect(await store.edge(cam)).toEqual(EDGE);
+    expect(await store.current(cam)).toEqual({ text: PLAYLIST, edge: EDGE });
     expect(playlistSegmentCount(PLAYLIST)).toBe(2);
     for (const key of [keys.hlsPlaylist(cam), keys.hlsSegment(cam, "k3x9_1.m4s")]) {
       const ttl = await redis.ttl(key);
@@ -113,6 +114,7 @@ describe("HlsSegmentStore", () => {
   it("answers null for the playlist and edge of a camera with no output", async () => {
     expect(await store.playlist(cameraId())).toBeNull();
     expect(await store.edge(cameraId())).toBeUndefined();
+    expect(await store.current(cameraId())).toBeUndefined();
   });
 
   it("deletes retired files with an update, and the playlist and named files on clear, nothing of other cameras", async () => {

@@ -162,7 +162,17 @@ describe("Fmp4Segmenter bounds", () => {
     ]);
   });
 
+  it("numbers segments from firstMsn, the first after a discontinuity, when it continues another output's playlist", () => {
+    const events = run(liveStream({ gop: 30, fps: 30, frames: 61 }), { firstMsn: 17 });
+    expect(starts(events).map((s) => s.kind === "segment-start" && [s.msn, s.discontinuity, s.initIndex])).toEqual([
+      [17, true, 0],
+      [18, false, 0],
+      [19, false, 0],
+    ]);
+  });
+
   it("refuses options out of range", () => {
+    expect(() => new Fmp4Segmenter({ firstMsn: -1 })).toThrow(RangeError);
     expect(() => new Fmp4Segmenter({ partTargetMs: 5 })).toThrow(RangeError);
     expect(() => new Fmp4Segmenter({ minSegmentMs: -1 })).toThrow(RangeError);
     expect(() => new Fmp4Segmenter({ minSegmentMs: 5000, maxSegmentMs: 4000 })).toThrow(RangeError);

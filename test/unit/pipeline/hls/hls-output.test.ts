@@ -149,6 +149,25 @@ describe("HlsOutput", () => {
     await output.stop();
   });
 
+  it("continues the playlist another output of the camera left (its holder died): numbers go on after a discontinuity", async () => {
+    const a = await setUp();
+    await a.push(liveStream({ gop: 30, fps: 30, frames: 100 }));
+    expect((await store.edge(a.cam))!.msn).toBe(3);
+    // Another worker takes the camera over: a new pipeline and output, the same camera.
+    const pipeline = new Pipeline();
+    const b = new HlsOutput(pipeline, a.cam, store, { now: () => T0 });
+    await b.start();
+    for (const au of liveStream({ gop: 30, fps: 30, frames: 61, startDts: 7_000_000 })) pipeline.push(au);
+    await b.flushed();
+    const text = (await store.playlist(a.cam))!;
+    expect(text).toContain("#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n");
+    expect(text).toContain(`#EXT-X-MAP:URI="${b.run}_init0.mp4"`);
+    expect(text).toContain(`\n${b.run}_4.m4s\n`);
+    expect(await store.edge(a.cam)).toMatchObject({ run: b.run, firstMsn: 4, msn: 6 });
+    await b.stop();
+    await a.output.stop();
+  });
+
   it("deletes the playlist and every file on stop and takes no more access units", async () => {
     const { cam, pipeline, output, push } = await setUp();
     await push(liveStream({ gop: 30, fps: 30, frames: 100 }));
