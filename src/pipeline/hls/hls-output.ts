@@ -95,6 +95,7 @@ export class HlsOutput implements Consumer, Output {
    */
   async start(): Promise<void> {
     const previous = await this.store.current(this.cameraId);
+    if (this.stopped) return;
     if (previous && previous.edge.run !== this.run) this.continueAfter(previous.text, previous.edge.msn);
     const newest = this.pipeline.cachedGop.at(-1)?.dts;
     const at = this.now();
