@@ -22,6 +22,10 @@
  *
  * Malformed packets never throw: the access unit is dropped and the error is returned, so the
  * caller can decide when a camera is sending garbage.
+ *
+ * Packets are taken over, not copied: NAL units of single NAL unit packets and STAP-A are views
+ * of the packet, and FU-A fragments are joined with one copy. So a packet must not be written to
+ * after `push` (the RTSP stream parser and the UDP receiver hand over fresh buffers).
  */
 
 import type { AccessUnit } from "../access-unit.ts";
@@ -128,7 +132,7 @@ export class H264AccessUnitAssembler {
   }
 
   /**
-   * Feeds one RTP packet (its bytes are copied where kept).
+   * Feeds one RTP packet, which the assembler keeps views of (see the module comment).
    * @returns the access units it completes, changed parameter sets, and the error of a dropped packet
    */
   push(packet: Uint8Array): AssemblerOutput {
@@ -177,8 +181,8 @@ export class H264AccessUnitAssembler {
     if (type === H264PayloadType.FU_A) return this.fuA(b);
     if (this.fu) throw new InvalidFieldError("H.264 FU-A", "E bit", "0 on the last fragment before another packet");
     if (type === H264PayloadType.STAP_A) return this.stapA(b);
-    if (isSingleNalType(type)) return this.add(b.slice());
-    if (type === 0 && findStartCode(b, 0, Math.min(b.length, 4)) >= 0) return this.add(b.slice()); // Annex B inside RTP
+    if (isSingleNalType(type)) return this.add(b);
+    if (type === 0 && findStartCode(b, 0, Math.min(b.length, 4)) >= 0) return this.add(b); // Annex B inside RTP
     throw new InvalidFieldError("H.264 RTP payload", "type", type);
   }
 
@@ -197,7 +201,7 @@ export class H264AccessUnitAssembler {
       throw new InvalidFieldError("H.264 FU-A", "type", type);
     }
     this.grow(b.length - FU_A_HEADER_BYTES);
-    this.fu.push(b.slice(FU_A_HEADER_BYTES));
+    this.fu.push(b.subarray(FU_A_HEADER_BYTES));
     if (!(fu & FU_END)) return;
     const parts = this.fu;
     this.fu = undefined;
@@ -220,7 +224,7 @@ export class H264AccessUnitAssembler {
       const size = (b[o]! << 8) | b[o + 1]!;
       o += 2;
       if (size === 0 || o + size > b.length) throw new TruncatedError("H.264 STAP-A NAL unit", Math.max(size, 1), b.length - o);
-      this.add(b.slice(o, o + size));
+      this.add(b.subarray(o, o + size));
       o += size;
     }
   }

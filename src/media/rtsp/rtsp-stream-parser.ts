@@ -56,7 +56,7 @@ export class RtspStreamParser {
   private readonly maxBody: number;
   private readonly maxFrame: number;
   private readonly maxJunk: number;
-  private buf = new Uint8Array(16 * 1024);
+  private buf: Uint8Array = new Uint8Array(16 * 1024);
   private r = 0;
   private w = 0;
   /** Where the search for the end of the header section resumes (absolute index into buf). */
@@ -89,18 +89,42 @@ export class RtspStreamParser {
    * After a throw the connection is out of step: drop the parser with the connection.
    */
   push(chunk: Uint8Array): RtspItem[] {
-    this.append(chunk);
     const out: RtspItem[] = [];
+    if (this.r < this.w || chunk.length === 0) {
+      this.append(chunk);
+      this.drain(out);
+      if (this.r === this.w) this.r = this.w = this.scan = 0;
+      return out;
+    }
+    // Nothing buffered: read the chunk where it is and keep only what is left of it (most
+    // chunks end on a frame boundary, so the common case copies each byte once, into its item).
+    const own = this.buf;
+    this.buf = chunk;
+    this.r = this.scan = 0;
+    this.w = chunk.length;
+    try {
+      this.drain(out);
+    } finally {
+      const rest = chunk.subarray(this.r, this.w);
+      const scan = Math.max(0, this.scan - this.r);
+      this.buf = own;
+      this.r = this.w = 0;
+      this.append(rest);
+      this.scan = scan;
+    }
+    return out;
+  }
+
+  private drain(out: RtspItem[]): void {
     for (;;) {
       const item = this.next();
       if (item === undefined) break;
       out.push(item);
     }
-    if (this.r === this.w) this.r = this.w = this.scan = 0;
-    return out;
   }
 
   private append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
     if (this.w + chunk.length > this.buf.length) {
       const live = this.w - this.r;
       const target = this.r > 0 && live + chunk.length <= this.buf.length ? this.buf : new Uint8Array(Math.max(this.buf.length * 2, live + chunk.length));

@@ -43,7 +43,7 @@ export class RtpUdpPair {
           if (pair.p) pair.p.foreign++;
           return;
         }
-        onPacket(channel, data);
+        onPacket(channel, data.slice()); // the assembler keeps views of what it is given
       },
     });
     let last: unknown;
