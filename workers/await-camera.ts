@@ -6,6 +6,7 @@
 import { CameraTimeoutError, CameraUnreachableError } from "../src/errors.ts";
 import type { NetworkClass } from "../src/pipeline/network-class.ts";
 import { NETWORK_TIMEOUTS } from "../src/pipeline/network-class.ts";
+import { cameraWaitSeconds, cameraWaitTimeoutsTotal } from "../src/metrics.ts";
 import type { CameraStatusStore } from "../src/state/camera-status-store.ts";
 import type { CameraQueues } from "./camera-queues.ts";
 
@@ -19,13 +20,40 @@ export interface AwaitCameraDeps {
 }
 
 /**
- * Polls `ready` every 20 ms until it returns a value.
+ * Polls `ready` every 20 ms until it returns a value. The wait is observed in
+ * `camserver_camera_wait_seconds{kind,outcome}`; one that reaches its deadline also in
+ * `camserver_camera_wait_timeouts_total{kind}`.
  * @param requestedAt epoch ms of the request: only failures after it count
  * @param extraMs time allowed after the connect timeout (a GOP, a first segment)
+ * @param kind what waits, for metrics: `stream`, `snapshot`, `webrtc`, `record`
  * @throws CameraUnreachableError (502) or CameraTimeoutError (504) as the holder reported
  *   them, or CameraTimeoutError at the deadline
  */
 export async function awaitCamera<T>(
+  deps: AwaitCameraDeps,
+  cameraId: string,
+  network: NetworkClass,
+  requestedAt: number,
+  extraMs: number,
+  ready: () => Promise<T | undefined>,
+  kind = "request",
+): Promise<T> {
+  const startedAt = performance.now();
+  let outcome = "unreachable";
+  try {
+    const value = await pollCamera(deps, cameraId, network, requestedAt, extraMs, ready);
+    outcome = "ready";
+    return value;
+  } catch (err) {
+    if (err instanceof CameraTimeoutError) outcome = "timeout";
+    throw err;
+  } finally {
+    cameraWaitSeconds.observe({ kind, outcome }, (performance.now() - startedAt) / 1000);
+    if (outcome === "timeout") cameraWaitTimeoutsTotal.inc({ kind });
+  }
+}
+
+async function pollCamera<T>(
   deps: AwaitCameraDeps,
   cameraId: string,
   network: NetworkClass,

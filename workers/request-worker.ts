@@ -6,6 +6,7 @@
 import { Worker, type Processor } from "bullmq";
 import type Redis from "ioredis";
 import type { Logger } from "../src/log.ts";
+import { queueWaitSeconds } from "../src/metrics.ts";
 
 /** Lock timing of request jobs, ms. */
 export const REQUEST_WORKER_TIMING = { lockDuration: 8000, stalledInterval: 4000 } as const;
@@ -21,7 +22,13 @@ export interface RequestWorker {
  *   (and closes) the duplicate its blocking fetch needs, so a Worker costs one connection
  */
 export function startRequestWorker<D, R>(queue: string, processor: Processor<D, R>, redis: Redis, prefix: string, log: Logger, concurrency = 50): RequestWorker {
-  const worker = new Worker<D, R>(queue, processor, { connection: redis, prefix, concurrency, ...REQUEST_WORKER_TIMING });
+  // Three parameters, so that BullMQ hands the AbortSignal on (STACK-NOTES).
+  const timed: Processor<D, R> = (job, token, signal) => {
+    // A scheduled job (snapshot polling) is due at its timestamp plus its delay.
+    queueWaitSeconds.observe({ queue }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000);
+    return processor(job, token, signal);
+  };
+  const worker = new Worker<D, R>(queue, timed, { connection: redis, prefix, concurrency, ...REQUEST_WORKER_TIMING });
   worker.on("error", (err) => log.warn({ err: err.message, queue }, "request worker error"));
   return {
     async close() {

@@ -17,7 +17,6 @@ import { recordProcessor } from "./record-processor.ts";
 import type { Logger } from "../src/log.ts";
 import { reapOrphans, reapPeriodically } from "../src/proc/reaper.ts";
 import { stopAllChildren } from "../src/proc/spawn-child.ts";
-import { CameraStatusStore } from "../src/state/camera-status-store.ts";
 import { HlsSegmentStore } from "../src/state/hls-segment-store.ts";
 import { HlsSessionStore } from "../src/state/hls-session-store.ts";
 import { Keys } from "../src/state/keys.ts";
@@ -36,6 +35,8 @@ import { CameraQueues } from "./camera-queues.ts";
 import { pipelineProcessor } from "./pipeline-processor.ts";
 import { Reconciler } from "./reconciler.ts";
 import { CameraDemand } from "./camera-demand.ts";
+import { meteredRows } from "./metered-outputs.ts";
+import { MeteredStatusStore } from "./metered-status-store.ts";
 import { streamStartProcessor } from "./stream-start-processor.ts";
 
 /** What a worker runtime needs; the entry point builds these. */
@@ -67,7 +68,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const stopReaper = reapPeriodically(60_000, { log: (m) => log.warn(m) });
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
-  const status = new CameraStatusStore(redis, keys);
+  // Its writes feed camserver_camera_retrying_since_timestamp_seconds.
+  const status = new MeteredStatusStore(redis, keys);
   const segments = new HlsSegmentStore(redis, keys);
   const keyframes = new KeyframeStore(redis, keys);
   const snapshots = new SnapshotStore(redis, keys);
@@ -85,12 +87,13 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       keys,
       leases,
       status,
-      outputs: [
+      // Metered: access units read and processed per consumer kind, WebRTC viewers, drop warnings.
+      outputs: meteredRows([
         keyframeRow(keyframes),
         recordRow({ leases, recordings: o.recordings, segments: o.recordingSegments, root: config.recordingsDir, workerId: config.workerId, log }),
         webrtcRow({ redis, keys, signals, leases, net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, log }),
         hlsRow(segments),
-      ],
+      ], { log }),
       workerId: config.workerId,
       graceMs: config.pipelineGraceMs,
       log,

@@ -62,7 +62,7 @@ export function snapshotProcessor(deps: SnapshotDeps) {
           kf = await awaitCamera(deps, cameraId, camera.network, requestedAt, FIRST_KEYFRAME_MS, async () => {
             const k = await deps.keyframes.get(cameraId);
             return k && k.at >= requestedAt ? k : undefined;
-          });
+          }, "snapshot");
         } finally {
           await deps.leases.release(cameraId, "snapshot", leaseId);
         }

@@ -35,7 +35,7 @@ async function startStream(deps: StreamStartDeps, cameraId: string): Promise<Str
     await awaitCamera(deps, cameraId, camera.network, requestedAt, FIRST_SEGMENT_MS, async () => {
       const playlist = await deps.segments.playlist(cameraId);
       return playlist && playlistSegmentCount(playlist) > 0 ? true : undefined;
-    });
+    }, "stream");
   } catch (err) {
     if (created) await deps.sessions.end(session);
     throw err;
