@@ -56,7 +56,7 @@ export class Fmp4PartWriter implements PartWriter {
   async write(au: AccessUnit, arrivedAt: number): Promise<WriteResult> {
     if (this.failure) throw this.failure;
     if (this.frames === 0) {
-      await this.open(au);
+      if (!this.sps) await this.open(au);
     } else if (au.isKeyframe) {
       const p = parameterSetsOf(au);
       if (p.sps && p.pps && (!sameBytes(p.sps, this.sps) || !sameBytes(p.pps, this.pps))) return "new-part";
@@ -81,7 +81,7 @@ export class Fmp4PartWriter implements PartWriter {
     return "ok";
   }
 
-  private async open(au: AccessUnit): Promise<void> {
+  async open(au: AccessUnit): Promise<void> {
     const { sps, pps } = parameterSetsOf(au);
     if (!sps || !pps) throw new Error("a part must start at an IDR with SPS and PPS");
     this.sps = sps;

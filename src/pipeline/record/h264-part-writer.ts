@@ -56,19 +56,14 @@ export class H264PartWriter implements PartWriter {
 
   async write(au: AccessUnit, arrivedAt: number): Promise<WriteResult> {
     if (this.failure) throw this.failure;
-    const abs = join(this.ctx.root, this.rel);
+    if (!this.fh) await this.open(au);
+    const fh = this.fh!;
     try {
-      if (!this.fh) {
-        await makeDir(this.ctx.root, dirname(abs));
-        this.fh = await open(abs, "w");
-        this.firstDts = au.dts;
-        this.checkpointDts = au.dts;
-        this.clock.reset(au.dts);
-      } else if (au.dts > this.lastDts && au.dts - this.lastDts < 90_000) {
+      if (this.frames > 0 && au.dts > this.lastDts && au.dts - this.lastDts < 90_000) {
         this.step = au.dts - this.lastDts;
       }
       const data = toAnnexB(au.nalus);
-      const { bytesWritten } = await this.fh.write(data);
+      const { bytesWritten } = await fh.write(data);
       if (bytesWritten !== data.byteLength) throw Object.assign(new Error("short write"), { code: "ENOSPC" });
       this.bytes += bytesWritten;
     } catch (err) {
@@ -82,6 +77,19 @@ export class H264PartWriter implements PartWriter {
       await this.checkpoint(this.ticks);
     }
     return "ok";
+  }
+
+  async open(first: AccessUnit): Promise<void> {
+    const abs = join(this.ctx.root, this.rel);
+    await makeDir(this.ctx.root, dirname(abs));
+    try {
+      this.fh = await open(abs, "w");
+    } catch (err) {
+      throw (this.failure = storageError(err, this.rel));
+    }
+    this.firstDts = first.dts;
+    this.checkpointDts = first.dts;
+    this.clock.reset(first.dts);
   }
 
   /** fsyncs in the background (one at a time) and records what became durable. */

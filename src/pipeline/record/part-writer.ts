@@ -28,7 +28,14 @@ export interface PartWriter {
   /** Access units taken. */
   readonly frames: number;
   /**
-   * Takes the next access unit.
+   * Creates the part's directory and first file (fMP4: `init.mp4` from the access unit's
+   * SPS/PPS; h264: the part's file), before the part is recorded in the database.
+   * @param first the part's first access unit: an IDR with SPS and PPS in front
+   * @throws RecordingStorageError
+   */
+  open(first: AccessUnit): Promise<void>;
+  /**
+   * Takes the next access unit (the first one again after {@link open}).
    * @param arrivedAt epoch ms at which it reached the recorder (for segment wall-clock times)
    * @throws RecordingStorageError when a file cannot be written; the part is then unusable
    */

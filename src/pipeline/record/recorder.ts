@@ -138,20 +138,32 @@ export class Recorder implements Consumer {
     return true;
   }
 
+  /**
+   * Opens the next part's files, then records the part (the database never names a part
+   * whose directory could not be made). Open parts of a dead writer are repaired first and
+   * marked `interrupted` with the new part, in one transaction.
+   */
   private async beginPart(au: AccessUnit): Promise<void> {
     const { recordings, segments, root, workerId } = this.deps;
     const rec = this.recording;
-    const { part, interrupted } = await recordings.beginPart(rec.id, workerId, Date.now());
-    for (const p of interrupted) {
+    const current = await recordings.get(rec.id);
+    const part = current.parts + 1;
+    for (const p of await recordings.parts(rec.id)) {
+      if (p.state !== "recording") continue;
       this.deps.log.warn({ camera: rec.cameraId, recording: rec.id, part: p.part, worker: p.worker }, "resuming a recording whose part was interrupted");
       if (rec.format === "fmp4") await removeTempFiles(join(root, fmp4PartDir(rec.path, p.part)));
       else await repairH264Part(root, rec.path, p.part, (await segments.ofRecording(rec.id)).find((s) => s.part === p.part));
     }
-    this.priorTicks = (await recordings.get(rec.id)).durationMs * 90;
+    const ctx = { root, recording: rec, part, segments };
+    const writer = rec.format === "fmp4" ? new Fmp4PartWriter(ctx) : new H264PartWriter(ctx);
+    this.part = 0;
+    await writer.open(au);
+    const begun = await recordings.beginPart(rec.id, workerId, Date.now());
+    if (begun.part !== part) throw new Error(`recording ${rec.id}: part ${begun.part} began while part ${part} was opened (two recorders?)`);
+    this.priorTicks = current.durationMs * 90;
     this.part = part;
     this.partFirstDts = au.dts;
-    const ctx = { root, recording: rec, part, segments };
-    this.writer = rec.format === "fmp4" ? new Fmp4PartWriter(ctx) : new H264PartWriter(ctx);
+    this.writer = writer;
   }
 
   private async endPart(state: "done", endDts?: number): Promise<void> {
@@ -172,6 +184,7 @@ export class Recorder implements Consumer {
     this.writer = undefined;
     try {
       if (this.part > 0) await this.deps.recordings.endPart(rec.id, this.part, "failed", Date.now(), message);
+      else await this.deps.recordings.interruptOpenParts(rec.id, Date.now());
       await this.deps.recordings.setState(rec.id, "failed", { from: ["recording", "interrupted"], endedAt: Date.now(), error: message });
     } catch (dbErr) {
       this.deps.log.error({ recording: rec.id, err: (dbErr as Error).message }, "could not mark the recording failed");
