@@ -7,7 +7,8 @@ import { createApp } from "../../src/api/app.ts";
 import type { Config } from "../../src/config.ts";
 import type { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import type { Logger } from "../../src/log.ts";
-import type { TokenLookup } from "../../src/api/auth.ts";
+import type { ApiTokensRepository } from "../../src/db/api-tokens-repository.ts";
+import type { EventRepositories } from "../../src/db/event-repositories.ts";
 import { CameraStatusStore } from "../../src/state/camera-status-store.ts";
 import { HlsSegmentStore } from "../../src/state/hls-segment-store.ts";
 import { HlsSessionStore } from "../../src/state/hls-session-store.ts";
@@ -33,8 +34,9 @@ export interface ComposedApi {
  * @param apiToken `API_TOKEN`, the bootstrap admin
  * @param tokens stored tokens with roles (`ApiTokensRepository`)
  * @param recordingRepos recordings, their segments and recording settings
+ * @param eventRepos detection events and per-camera event settings
  */
-export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: TokenLookup, log: Logger, recordingRepos: RecordingRepositories): Promise<ComposedApi> {
+export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: ApiTokensRepository, log: Logger, recordingRepos: RecordingRepositories, eventRepos: EventRepositories): Promise<ComposedApi> {
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);
@@ -61,6 +63,8 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     webrtcOfferTimeoutMs: 40_000,
     apiToken,
     tokens,
+    tokenAdmin: tokens,
+    ...eventRepos,
     streamStartTimeoutMs: 40_000,
     ...recordingRepos,
     recordRequests,

@@ -8,6 +8,7 @@ import { mkdir } from "node:fs/promises";
 import { openDatabase } from "../../src/db/open-database.ts";
 import { ApiTokensRepository } from "../../src/db/api-tokens-repository.ts";
 import { recordingRepositories } from "../../src/db/recording-repositories.ts";
+import { eventRepositories } from "../../src/db/event-repositories.ts";
 import { MAX_REQUEST_BODY } from "../../src/api/body-limit.ts";
 import { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import { NotFoundError } from "../../src/errors.ts";
@@ -29,7 +30,7 @@ const database = await openDatabase({ url: config.databaseUrl, dataDir: config.d
 const cameras = new CamerasRepository(database.db);
 const { token, generated } = await resolveApiToken(config.apiToken, config.dataDir);
 const recordingRepos = recordingRepositories(database.db);
-const api = await composeApi(config, redis, cameras, token, new ApiTokensRepository(database.db), log, recordingRepos);
+const api = await composeApi(config, redis, cameras, token, new ApiTokensRepository(database.db), log, recordingRepos, eventRepositories(database.db));
 // Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
 api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 const port = api.app.server?.port;

@@ -11,6 +11,7 @@ import type { ApiDeps } from "./deps.ts";
 import { errorResponse, logFailure } from "./error-status.ts";
 import { requestGuard } from "./request-guard.ts";
 import { cameraRoutes } from "./routes/cameras.ts";
+import { consoleRoutes } from "./routes/console.ts";
 import { playbackRoutes } from "./routes/playback.ts";
 import { recordingSettingsRoutes } from "./routes/recording-settings.ts";
 import { recordingRoutes } from "./routes/recordings.ts";
@@ -33,7 +34,8 @@ export async function createApp(deps: ApiDeps) {
     .use(whepRoutes(deps))
     .use(recordingRoutes(deps))
     .use(recordingSettingsRoutes(deps))
-    .use(playbackRoutes(deps));
+    .use(playbackRoutes(deps))
+    .use(consoleRoutes(deps));
   const forwardBoard = ({ request, body }: { request: Request; body: unknown }) => board.fetch(request, body);
   return new Elysia()
     .use(requestGuard(new Authenticator(deps.apiToken, deps.tokens)))

@@ -5,7 +5,10 @@
 import type { Queue } from "bullmq";
 import type Redis from "ioredis";
 import type { TokenLookup } from "./auth.ts";
+import type { ApiTokensRepository } from "../db/api-tokens-repository.ts";
 import type { CamerasRepository } from "../db/cameras-repository.ts";
+import type { EventSettingsRepository } from "../db/event-settings-repository.ts";
+import type { EventsRepository } from "../db/events-repository.ts";
 import type { RecordingSegmentsRepository } from "../db/recording-segments-repository.ts";
 import type { RecordingSettingsRepository } from "../db/recording-settings-repository.ts";
 import type { RecordingsRepository } from "../db/recordings-repository.ts";
@@ -58,5 +61,10 @@ export interface ApiDeps {
   readonly recordTimeoutMs: number;
   /** RECORDINGS_DIR: files are served from it and deleted in it (a mount shared with the workers). */
   readonly recordingsDir: string;
+  /** Detection events and per-camera event settings (`/v1/events`, the console's event socket). */
+  readonly events: EventsRepository;
+  readonly eventSettings: EventSettingsRepository;
+  /** Token administration (`/v1/tokens`, admins). */
+  readonly tokenAdmin: Pick<ApiTokensRepository, "create" | "list" | "revoke">;
   readonly log: Logger;
 }
