@@ -35,13 +35,14 @@ interface Plan {
 
 /**
  * Which bytes of `total` a Range header asks for.
- * @returns the whole body when there is no header or it has several ranges
+ * @returns the whole body when there is no header, another unit, or several ranges
  */
 export function planRange(header: string | null, total: number): Plan {
   const whole: Plan = { status: 200, start: 0, end: total };
   if (!header) return whole;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m) return header.trim().startsWith("bytes=") && header.includes(",") ? whole : { status: 416, start: 0, end: 0 };
+  // An other unit, or several ranges: ignored (§14.2), the whole body is the answer.
+  if (!m) return !header.trim().startsWith("bytes=") || header.includes(",") ? whole : { status: 416, start: 0, end: 0 };
   const [, a, b] = m;
   if (a === "" && b === "") return { status: 416, start: 0, end: 0 };
   if (a === "") {
