@@ -45,7 +45,7 @@ export async function createApp(deps: ApiDeps) {
       set.status = status;
       return body;
     })
-    .use(systemRoutes())
+    .use(systemRoutes(deps))
     .use(await webRoutes())
     .use(hlsRoutes(deps))
     .use(whepPreflightRoutes())

@@ -36,9 +36,9 @@ export interface TokenLookup {
 
 type Rule = readonly [method: string, path: RegExp];
 
-/** Answered to anyone: health, metrics, the page, HLS (the session id is the capability), WHEP preflight, the event socket's upgrade. */
+/** Answered to anyone: health, readiness, metrics, the page, HLS (the session id is the capability), WHEP preflight, the event socket's upgrade. */
 const PUBLIC: readonly Rule[] = [
-  ["GET", /^\/(health|metrics|favicon\.ico)?$/],
+  ["GET", /^\/(health|ready|metrics|favicon\.ico)?$/],
   ["GET", /^\/assets\/[A-Za-z0-9_.-]+$/],
   ["GET", /^\/hls\/[^/]+\/[^/]+$/],
   ["OPTIONS", /^\/v1\/cameras\/[^/]+\/whep(\/[^/]+)?$/],
