@@ -31,6 +31,7 @@ export class CameraGrid {
   private snapTimer: ReturnType<typeof setInterval> | undefined;
   private ageTimer: ReturnType<typeof setInterval> | undefined;
   private names = "";
+  private readonly asked = new Set<string>();
   /** Called after a refresh that changed the cameras' ids or names. */
   onRefresh: (() => void) | undefined;
 
@@ -77,7 +78,10 @@ export class CameraGrid {
   }
 
   private async loadSnapshots(): Promise<void> {
-    await Promise.all(this.cameras.map((c) => this.snapshots.load(c.id)));
+    // A camera without polling gets no new snapshot: asked once (it may keep an old one).
+    const due = this.cameras.filter((c) => c.snapshot_interval_s > 0 || !this.asked.has(c.id));
+    for (const c of due) this.asked.add(c.id);
+    await Promise.all(due.map((c) => this.snapshots.load(c.id)));
     this.render();
   }
 

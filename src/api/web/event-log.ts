@@ -62,6 +62,7 @@ export class EventLog {
 
   private async loadFiltered(): Promise<void> {
     const id = this.filter.value;
+    this.render();
     if (id) {
       try {
         for (const e of await api<PublicEvent[]>("GET", `/v1/events?camera_id=${seg(id)}&limit=100`)) if (!this.events.has(e.id)) this.events.set(e.id, { e, fresh: false });

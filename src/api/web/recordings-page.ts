@@ -1,7 +1,7 @@
 /**
  * The Recordings page: one camera's timeline over a window (1 h to 7 d ending at a chosen
  * time) with its recorded spans (`GET /v1/recordings?camera_id=&from=&to=`) and events
- * (`GET /v1/events?camera_id=&since=&until=`) on it. A click on the timeline, Enter on it
+ * (`GET /v1/events?camera_id=&since=&until=`) on it, events in a lane above the spans. A click on the timeline, Enter on it
  * after moving its cursor with the arrow keys, or an event marker plays from that moment
  * (src/api/web/playback.ts). The list below offers play, download (fetched with the
  * token, saved through a Blob) and, for admins, delete.
@@ -11,9 +11,11 @@ import { bytes, byId, clock, dateTime, h, say, shortDuration } from "./dom.ts";
 import { eventText } from "./event-log.ts";
 import { RecordedPlayback } from "./playback.ts";
 import { recordingList } from "./recording-control.ts";
-import { fractionOf, instantAt, keyStep, nextSpan, placeSpans, spanAt, ticks, type Span, type TimeWindow } from "./timeline.ts";
+import { clusterEvents, fractionOf, instantAt, keyStep, nextSpan, placeSpans, spanAt, ticks, type Span, type TimeWindow } from "./timeline.ts";
 import type { CameraView, PublicEvent, RecordingView } from "./types.ts";
 
+/** Events closer than this many pixels share one marker. */
+const MARKER_GAP_PX = 14;
 /** Seconds one click plays (the rest of the span, at most this). */
 const PLAY_S = 300;
 
@@ -35,6 +37,8 @@ export class RecordingsPage {
   private recordings: RecordingView[] = [];
   private events: PublicEvent[] = [];
   private cursor = Date.now();
+  /** Bumped by each load, so a slower earlier load never overwrites a later one. */
+  private loads = 0;
   private readonly playback = new RecordedPlayback(byId<HTMLVideoElement>("rec-video"));
   private readonly status = byId("rec-status");
   private readonly line = byId("timeline");
@@ -96,16 +100,19 @@ export class RecordingsPage {
     if (this.cursor < this.window.from || this.cursor > this.window.to) this.cursor = this.window.from + size / 2;
     const range = `from=${seg(new Date(this.window.from).toISOString())}&to=${seg(new Date(this.window.to).toISOString())}`;
     say(this.status, "loading…");
+    const load = ++this.loads;
     try {
       const [recs, events] = await Promise.all([
         api<unknown>("GET", `/v1/recordings?camera_id=${seg(cam)}&${range}`),
         api<PublicEvent[]>("GET", `/v1/events?camera_id=${seg(cam)}&since=${this.window.from}&until=${this.window.to}&limit=1000`),
       ]);
+      if (load !== this.loads) return;
       this.recordings = recordingList(recs);
       this.events = events;
       this.spans = this.recordings.map((r) => ({ id: r.id, start: Date.parse(r.started_at), end: r.ended_at ? Date.parse(r.ended_at) : null }));
       say(this.status, `${this.recordings.length} recording${this.recordings.length === 1 ? "" : "s"}, ${events.length} event${events.length === 1 ? "" : "s"} from ${dateTime(this.window.from)} to ${dateTime(this.window.to)}`);
     } catch (err) {
+      if (load !== this.loads) return;
       this.recordings = [];
       this.events = [];
       this.spans = [];
@@ -167,24 +174,30 @@ export class RecordingsPage {
     this.line.replaceChildren(
       ...ticks(this.window, 6, -new Date().getTimezoneOffset()).map((t) => at(h("span", { class: "tick" }, clock(t).slice(0, 5)), fractionOf(this.window, t))),
       ...placed.map((s) => at(h("span", { class: "span", "data-recording": s.id, title: `${clock(s.start)}–${clock(s.end)}` }), s.left, Math.max(s.width, 0.002))),
-      ...this.events.map((e) =>
-        at(
-          h("button", {
-            type: "button",
-            class: "marker",
-            "data-event-id": e.id,
-            title: `${clock(e.at)} ${eventText(e)}`,
-            "aria-label": `Play from event ${eventText(e)} at ${clock(e.at)}`,
-            onclick: (ev: Event) => {
-              ev.stopPropagation();
-              this.cursor = Date.parse(e.at) - 5000;
-              this.renderCursor();
-              void this.playFrom(this.cursor);
+      ...clusterEvents(this.window, this.events.map((e) => ({ at: Date.parse(e.at), e })), MARKER_GAP_PX / Math.max(1, this.line.clientWidth)).map((c) => {
+        const first = c.events[0]!;
+        const what = c.events.length === 1 ? eventText(first.e) : `${c.events.length} events: ${c.events.map((x) => eventText(x.e)).join(", ")}`;
+        return at(
+          h(
+            "button",
+            {
+              type: "button",
+              class: "marker",
+              "data-event-id": first.e.id,
+              title: `${clock(first.at)} ${what}`,
+              "aria-label": `Play from ${clock(first.at)}: ${what}`,
+              onclick: (ev: Event) => {
+                ev.stopPropagation();
+                this.cursor = first.at - 5000;
+                this.renderCursor();
+                void this.playFrom(this.cursor);
+              },
             },
-          }),
-          fractionOf(this.window, Date.parse(e.at)),
-        ),
-      ),
+            c.events.length > 1 ? String(c.events.length) : "",
+          ),
+          c.left,
+        );
+      }),
       h("span", { id: "timeline-cursor", class: "cursor" }),
     );
     this.renderCursor();
@@ -238,8 +251,8 @@ export class RecordingsPage {
     if (!confirm(`Delete the recording from ${dateTime(r.started_at)}? Its files are removed.`)) return;
     try {
       await api("DELETE", `/v1/recordings/${seg(r.id)}`);
-      say(this.status, `deleted ${r.id}`);
       await this.load();
+      say(this.status, `deleted ${r.id}`);
     } catch (err) {
       say(this.status, (err as Error).message, true);
     }

@@ -56,15 +56,15 @@ export function nextSpan(spans: readonly Span[], t: number): Span | undefined {
   return [...spans].sort((a, b) => a.start - b.start).find((s) => s.start > t);
 }
 
-const STEPS_MS = [60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000];
+const STEPS_MS = [60_000, 2 * 60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000];
 
 /**
- * Tick instants at round local times, about `target` of them (never more than 2x).
+ * Tick instants at round local times: the finest step that gives at most 1.5 x `target`.
  * @param tzOffsetMin minutes to add to UTC for local time (`-new Date().getTimezoneOffset()`)
  */
 export function ticks(w: TimeWindow, target: number, tzOffsetMin = 0): number[] {
   const span = w.to - w.from;
-  const step = STEPS_MS.find((s) => span / s <= target * 2 && span / s <= target * 1.5) ?? STEPS_MS.at(-1)!;
+  const step = STEPS_MS.find((s) => span / s <= target * 1.5) ?? STEPS_MS.at(-1)!;
   const off = tzOffsetMin * 60_000;
   const out: number[] = [];
   for (let t = Math.ceil((w.from + off) / step) * step - off; t <= w.to; t += step) out.push(t);
@@ -74,4 +74,27 @@ export function ticks(w: TimeWindow, target: number, tzOffsetMin = 0): number[] 
 /** How far the arrow keys move the cursor: 1/60 of the window, 10x with Shift. */
 export function keyStep(w: TimeWindow, big: boolean): number {
   return ((w.to - w.from) / 60) * (big ? 10 : 1);
+}
+
+/** Events close together on the timeline, drawn as one marker at the first of them. */
+export interface EventCluster<E> {
+  /** Fraction of the window where the first event sits. */
+  readonly left: number;
+  /** The events, in time order. */
+  readonly events: readonly E[];
+}
+
+/**
+ * Groups events whose places lie within `gap` (a fraction of the window) of their group's
+ * first event, so markers never cover each other; events outside the window are dropped.
+ */
+export function clusterEvents<E extends { readonly at: number }>(w: TimeWindow, events: readonly E[], gap: number): EventCluster<E>[] {
+  const out: { left: number; events: E[] }[] = [];
+  for (const e of [...events].filter((x) => x.at >= w.from && x.at <= w.to).sort((a, b) => a.at - b.at)) {
+    const f = fractionOf(w, e.at);
+    const last = out.at(-1);
+    if (last && f - last.left < gap) last.events.push(e);
+    else out.push({ left: f, events: [e] });
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "bun:test";
-import { fractionOf, instantAt, keyStep, nextSpan, placeSpans, spanAt, ticks } from "../../../src/api/web/timeline.ts";
+import { clusterEvents, fractionOf, instantAt, keyStep, nextSpan, placeSpans, spanAt, ticks } from "../../../src/api/web/timeline.ts";
 
 const H = 3_600_000;
 const T0 = Date.parse("2024-05-01T12:00:00Z");
@@ -47,5 +47,20 @@ describe("timeline geometry", () => {
   it("moves the keyboard cursor by 1/60 of the window, 10x with Shift", () => {
     expect(keyStep(w, false)).toBe(60_000);
     expect(keyStep(w, true)).toBe(600_000);
+  });
+
+  it("groups events that would cover each other into one marker at the first, dropping those outside", () => {
+    const at = (m: number) => ({ at: T0 + m * 60_000 });
+    const c = clusterEvents(w, [at(30.5), at(30), at(10), at(31), at(90)], 0.02);
+    expect(c.map((x) => [x.left, x.events.map((e) => (e.at - T0) / 60_000)])).toEqual([
+      [10 / 60, [10]],
+      [0.5, [30, 30.5, 31]],
+    ]);
+  });
+});
+
+describe("timeline ticks over ten minutes", () => {
+  it("ticks every 2 min", () => {
+    expect(ticks({ from: T0, to: T0 + 600_000 }, 6).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(["12:00", "12:02", "12:04", "12:06", "12:08", "12:10"]);
   });
 });
