@@ -8,6 +8,10 @@
  * cannot serve pulls (test/support/servers/relays.ts), so ffmpeg is only a publisher here.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import type { Socket } from "bun";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { DomainError } from "../../src/errors.ts";
 import type { AccessUnit } from "../../src/media/access-unit.ts";
 import { NETWORK_TIMEOUTS, type NetworkTimeouts } from "../../src/pipeline/network-class.ts";
@@ -187,6 +191,57 @@ describe("faults", () => {
     expect(r.elapsedMs).toBeLessThan(2000 + LOCAL.stallMs + 3000);
     await flaky.stop();
   }, 30_000);
+});
+
+/**
+ * A TLS terminator in front of a camera (rtsps://, RFC 7826 §19.2 style): a self-signed
+ * certificate made by openssl, Bun.listen with TLS, bytes piped to the camera's TCP port.
+ */
+function startTlsProxy(targetPort: number): { port: number; stop: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "camserver-rtsps-"));
+  const made = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`], { stderr: "pipe" });
+  if (made.exitCode !== 0) throw new Error(`openssl: ${made.stderr.toString()}`);
+  const tls = { cert: readFileSync(`${dir}/cert.pem`, "utf8"), key: readFileSync(`${dir}/key.pem`, "utf8") };
+  rmSync(dir, { recursive: true, force: true });
+  type Pipe = { up?: Socket<undefined>; pending: Uint8Array[] };
+  const server = Bun.listen<Pipe>({
+    hostname: "127.0.0.1",
+    port: 0,
+    tls,
+    data: { pending: [] },
+    socket: {
+      open(client) {
+        client.data = { pending: [] };
+        void Bun.connect({
+          hostname: "127.0.0.1",
+          port: targetPort,
+          socket: { data: (_s, d) => void client.write(d), close: () => void client.end(), error: () => void client.end() },
+        }).then((up) => {
+          client.data.up = up;
+          for (const b of client.data.pending) up.write(b);
+        }, () => client.end());
+      },
+      data(client, d) {
+        if (client.data.up) client.data.up.write(d);
+        else client.data.pending.push(new Uint8Array(d));
+      },
+      close(client) {
+        client.data.up?.end();
+      },
+    },
+  });
+  return { port: server.port, stop: () => server.stop(true) };
+}
+
+describe("rtsps:// (TLS)", () => {
+  it("pulls a camera through TLS with a self-signed certificate", async () => {
+    const proxy = startTlsProxy(digestCam.port);
+    try {
+      expectGoodStream(await session(`rtsps://127.0.0.1:${proxy.port}/stream1`, { user: "admin", pass: PASSWORD, units: 15 }), 15);
+    } finally {
+      proxy.stop();
+    }
+  }, 20_000);
 });
 
 describe("UDP-only servers (RTP over TCP refused)", () => {

@@ -49,8 +49,12 @@ export class RtspSource implements Source {
     const ended = new Promise<never>((_, reject) => (fail = reject));
     ended.catch(() => {});
     let firstError: unknown;
+    // Aborted at the first end of any kind, so that a connect or a handshake still under way
+    // is cut off too (its socket closed as it lands), not only the session's own signal.
+    const over = new AbortController();
     const end = (e: unknown) => {
       firstError ??= e;
+      over.abort();
       fail(e);
     };
     let client: RtspClient | undefined;
@@ -70,12 +74,16 @@ export class RtspSource implements Source {
           url: split.url,
           credentials,
           readMs: timeouts.readMs,
-          signal: s.signal,
+          signal: over.signal,
           maxRedirects: this.opts.maxRedirects,
           onFrame: (channel, payload) => receiver?.onFrame(channel, payload),
-          onUdp: (pair) => (udp = pair),
+          onUdp: (pair) => {
+            udp = pair;
+            if (over.signal.aborted) pair.close(); // the session ended while it was being opened
+          },
           onClient: (c) => {
             client?.close();
+            if (over.signal.aborted) c.close();
             client = c;
             void c.closed.then((how) => how.kind !== "local" && end(new RtspClosedError(how))); // local: ours (redirect, finally)
           },
