@@ -11,7 +11,7 @@ import { FrameFormat, ringBytes, RingWriter } from "../../src/media/shm/index.ts
 import { registry } from "../../src/metrics.ts";
 import { monotonicMicros } from "../../src/pipeline/source/monotonic-clock.ts";
 import { SourceLostError } from "../../src/pipeline/source/source.ts";
-import { stopAll } from "../support/background.ts";
+import { stopAll, type Background } from "../support/background.ts";
 import { clipsDir } from "../support/testbed.ts";
 import { leftoverRings, quantile, removeRings, ringName, runShmSession, startShmCamera } from "./fixtures/shm-writers.ts";
 
@@ -130,31 +130,38 @@ describe("ShmSource with the shm-camera stand-in", () => {
     expect(run.end.message).toContain("is not a camserver ring");
   });
 
-  it("maps a ring recreated under the same name and goes on, decoding times still increasing", async () => {
-    const name = ringName("again");
-    const first = await startShmCamera(clip, name);
-    let second: Awaited<ReturnType<typeof startShmCamera>> | undefined;
-    let restarted = false;
-    const run = await runShmSession(name, {
-      timeouts: { stallMs: 15_000 },
-      stopAfterMs: 30_000,
-      onAccessUnit: (_au, n) => {
-        if (n === 40 && !restarted) {
-          restarted = true;
-          // SIGTERM: the stand-in removes its ring; the next one creates a new file.
-          void first.stop().then(async () => (second = await startShmCamera(clip, name)));
-        }
-      },
-      stopAfterAus: 140,
-    });
-    await second?.stop();
-    expect(run.aus.length).toBe(140);
-    const steps = run.aus.slice(1).map((a, i) => a.dts - run.aus[i]!.dts);
-    expect(Math.min(...steps)).toBeGreaterThan(0);
-    expect(run.aus[40]).toBeDefined();
-    // The first access unit from the new ring is a keyframe.
-    const gapAt = steps.findIndex((s, i) => i >= 39 && run.aus[i + 1]!.isKeyframe);
-    expect(gapAt).toBeGreaterThanOrEqual(39);
-    expect(leftoverRings().filter((r) => r === name).length).toBeLessThanOrEqual(1);
-  }, 60_000);
+  const restarts = [
+    { how: "removed and created anew (SIGTERM: the stand-in unlinks its ring)", stop: (b: Background) => b.stop() },
+    { how: "laid out anew in the same file (SIGKILL: the ring stays, a new generation)", stop: (b: Background) => b.kill() },
+  ];
+  for (const { how, stop } of restarts) {
+    it(`maps a ring ${how} and goes on, decoding times still increasing`, async () => {
+      const name = ringName("again");
+      const first = await startShmCamera(clip, name);
+      let second: Background | undefined;
+      let restarted = false;
+      const arrivals: number[] = [];
+      const run = await runShmSession(name, {
+        timeouts: { stallMs: 15_000 },
+        stopAfterMs: 30_000,
+        onAccessUnit: (_au, n) => {
+          arrivals.push(performance.now());
+          if (n === 40 && !restarted) {
+            restarted = true;
+            void stop(first).then(async () => (second = await startShmCamera(clip, name)));
+          }
+        },
+        stopAfterAus: 140,
+      });
+      await second?.stop();
+      expect(run.aus.length).toBe(140);
+      const steps = run.aus.slice(1).map((a, i) => a.dts - run.aus[i]!.dts);
+      expect(Math.min(...steps)).toBeGreaterThan(0);
+      // The pause while the writer restarts, then a keyframe of the new ring first.
+      const resumed = arrivals.findIndex((t, i) => i > 0 && t - arrivals[i - 1]! > 300);
+      expect(resumed).toBeGreaterThanOrEqual(40);
+      expect(run.aus[resumed]!.isKeyframe).toBe(true);
+      expect(leftoverRings().filter((r) => r === name).length).toBeLessThanOrEqual(1);
+    }, 60_000);
+  }
 });
