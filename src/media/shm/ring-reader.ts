@@ -9,7 +9,9 @@
  * (`slice`) between the two sequence loads, so neither the JIT nor an x86-64 CPU (loads
  * are not reordered with loads) can move a payload load outside the window. The ring may
  * be mapped read-only: no Atomics here (JSC compiles Atomics.load to a locked read-modify-
- * write, which faults on a PROT_READ page).
+ * write, which faults on a PROT_READ page). On a weakly ordered CPU (aarch64) the hardware
+ * may reorder these plain loads; the sequence numbers and data_size inside the copy are a
+ * second check there, not a proof.
  */
 
 import { InvalidFieldError } from "../errors.ts";
