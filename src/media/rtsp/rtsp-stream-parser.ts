@@ -38,7 +38,13 @@ export interface RtspStreamParserOptions {
 const DOLLAR = 0x24;
 const STATUS_LINE = /^RTSP\/(\d)\.(\d) +(\d{3})(?: (.*))?$/;
 const REQUEST_LINE = /^([A-Za-z_]+) +(\S+) +RTSP\/\d\.\d$/;
-const decoder = new TextDecoder();
+
+/** The bytes as ISO-8859-1 text: RTSP start lines and header fields are ASCII (RFC 2326 §15). */
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 4096) s += String.fromCharCode(...b.subarray(i, i + 4096));
+  return s;
+}
 
 function isLetter(b: number): boolean {
   return (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
@@ -170,7 +176,7 @@ export class RtspStreamParser {
       return undefined;
     }
     if (end - this.r > this.maxHeader) throw new TooLargeError("RTSP header section", end - this.r, this.maxHeader);
-    const lines = decoder.decode(this.buf.subarray(this.r, end)).split(/\r?\n/);
+    const lines = latin1(this.buf.subarray(this.r, end)).split(/\r?\n/);
     const fields: [string, string][] = [];
     for (const line of lines.slice(1)) {
       if (line.trim() === "") continue;
@@ -205,7 +211,7 @@ export class RtspStreamParser {
       if (b[i] !== 0x0a) continue;
       if (!this.firstLineChecked) {
         this.firstLineChecked = true;
-        const line = decoder.decode(b.subarray(this.r, i)).trimEnd();
+        const line = latin1(b.subarray(this.r, i)).trimEnd();
         if (!STATUS_LINE.test(line) && !REQUEST_LINE.test(line)) throw new BadStatusLineError(line);
       }
       if (i > this.r && b[i - 1] === 0x0a) return i + 1;
