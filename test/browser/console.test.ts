@@ -267,7 +267,7 @@ describe("operator console in headless Chromium", () => {
     expect(await eventually(async () => !("webrtc" in (await consumers())), 3000)).toBe(true);
   });
 
-  it("sends a test event from the console (admin) and skips playback when the suggestion time is 0; plays HLS only when asked", async () => {
+  it("sends a test event from the console (admin): the camera records 3 s by its event setting, no playback with a suggestion time of 0; HLS only when asked", async () => {
     await page.click('#nav a[data-page="settings"]');
     await page.fill("#pref-suggest", "0");
     await page.check("#pref-hls");
@@ -275,11 +275,19 @@ describe("operator console in headless Chromium", () => {
     await waitText(page, "#settings-status", "saved");
     await shot("settings");
     await page.click('#nav a[data-page="cameras"]');
+    // The camera records 3 s on each new event (its event setting); a console plays nothing now.
+    expect((await server.call("PUT", `/v1/cameras/${CAM}/event-settings`, { record_s: 3 })).status).toBe(200);
+    const recordingsBefore = (await server.call("GET", `/v1/recordings?camera_id=${CAM}`)).json.length;
     await page.selectOption("#event-camera", CAM);
     await page.fill("#event-kind", "bicycle");
     await page.fill("#event-label", "sent from the console");
     await page.click("#event-send");
-    await waitText(page, "#event-form-status", /sent event \d+/);
+    await waitText(page, "#event-form-status", /sent event \d+, recording 3 s/);
+    expect(await eventually(async () => (await server.call("GET", `/v1/recordings?camera_id=${CAM}`)).json.length === recordingsBefore + 1, 15_000)).toBe(true);
+    const byEvent = (await server.call("GET", `/v1/recordings?camera_id=${CAM}`)).json.find((r: { max_duration_s: number | null }) => r.max_duration_s === 3);
+    expect(byEvent).toBeDefined();
+    expect(await eventually(async () => (await server.call("GET", `/v1/recordings/${byEvent.id}`)).json.state === "done", 20_000)).toBe(true);
+    await server.call("PUT", `/v1/cameras/${CAM}/event-settings`, { record_s: 0 });
     const id = Number((await page.locator("#event-form-status").textContent())!.match(/\d+/)![0]);
     await eventually(async () => (await received()).some((e) => e.id === id), 3000);
     expect((await received()).find((e) => e.id === id)).toMatchObject({ replay: false, outcome: "off" });

@@ -79,8 +79,8 @@ export class EventLog {
     const label = byId<HTMLInputElement>("event-label").value.trim();
     if (label) body.label = label;
     try {
-      const e = await api<PublicEvent>("POST", "/v1/events", body);
-      say(status, `sent event ${e.id}`);
+      const e = await api<PublicEvent & { recording: { seconds: number } | null }>("POST", "/v1/events", body);
+      say(status, `sent event ${e.id}${e.recording ? `, recording ${e.recording.seconds} s` : ""}`);
     } catch (err) {
       say(status, (err as Error).message, true);
     }
