@@ -30,7 +30,9 @@ afterAll(async () => {
   await stopAll();
 });
 
-const camFfmpeg = () => ffmpegPids(`127.0.0.1:${cam.port}`);
+/** The camera's upstream connections: established TCP connections to its port (the native source runs no ffmpeg). */
+const camFfmpeg = () =>
+  Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`]).stdout.toString().split("\n").filter((l) => l.trim());
 
 describe("session lifetime", () => {
   it("ends a session nobody fetches after the idle timeout, then stops ffmpeg after the grace period", async () => {
