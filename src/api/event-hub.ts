@@ -6,6 +6,7 @@
  */
 import type Redis from "ioredis";
 import type { PublicEvent } from "../events/event.ts";
+import { consoleListeners } from "./console-metrics.ts";
 
 /** The pub/sub channel of new events of one installation (Redis key prefix). */
 export function eventsChannel(prefix: string): string {
@@ -69,8 +70,11 @@ export class EventHub {
   async listen(listener: EventListener): Promise<() => void> {
     if (this.listeners.size >= this.maxListeners) throw new TooManyListenersError(this.maxListeners);
     this.listeners.add(listener);
+    consoleListeners.inc();
     const remove = () => {
-      if (this.listeners.delete(listener) && this.listeners.size === 0) this.disconnect();
+      if (!this.listeners.delete(listener)) return;
+      consoleListeners.dec();
+      if (this.listeners.size === 0) this.disconnect();
     };
     try {
       await this.ensureSubscribed();
@@ -83,6 +87,7 @@ export class EventHub {
 
   /** Drops every listener and the subscriber connection. */
   close(): void {
+    consoleListeners.dec(this.listeners.size);
     this.listeners.clear();
     this.disconnect();
   }

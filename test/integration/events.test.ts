@@ -10,6 +10,7 @@ import { Elysia } from "elysia";
 import Redis from "ioredis";
 import { rmSync } from "node:fs";
 import { Authenticator } from "../../src/api/auth.ts";
+import { consoleListeners, eventMessagesTotal } from "../../src/api/console-metrics.ts";
 import { errorResponse } from "../../src/api/error-status.ts";
 import { EventHub, eventsChannel } from "../../src/api/event-hub.ts";
 import { EventRecorder } from "../../src/api/event-recorder.ts";
@@ -160,8 +161,11 @@ describe("event WebSocket", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(4900);
   }, 10_000);
 
-  it("replays the latest events as history on a first connection, then pushes new ones live", async () => {
+  it("replays the latest events as history on a first connection, then pushes new ones live (counted in metrics)", async () => {
     const api = apis[0]!;
+    const gauge = async () => (await consoleListeners.get()).values[0]?.value ?? 0;
+    const sent = async (replay: boolean) => (await eventMessagesTotal.get()).values.find((v) => v.labels.replay === String(replay))?.value ?? 0;
+    const [listening, replayed, pushed] = [await gauge(), await sent(true), await sent(false)];
     const before = (await call(api, "GET", "/v1/events?limit=1000")).json.map((e: PublicEvent) => e.id).sort((a: number, b: number) => a - b);
     const c = connect(api, { type: "hello", token: viewerToken });
     expect(await c.ready()).toBe(true);
@@ -171,8 +175,10 @@ describe("event WebSocket", () => {
     const made = await call(api, "POST", "/v1/events", { camera_id: "cam_a", kind: "person" });
     expect(await eventually(() => c.events(false).length === 1, 2000)).toBe(true);
     expect(c.events(false)).toEqual([made.json.id]);
+    expect([await gauge(), await sent(true), await sent(false)]).toEqual([listening + 1, replayed + before.length, pushed + 1]);
     c.ws.close();
     expect(await eventually(() => api.hub.size === 0, 2000)).toBe(true);
+    expect(await gauge()).toBe(listening);
   });
 
   it("resumes after a drop: only the events missed meanwhile, all flagged as history", async () => {

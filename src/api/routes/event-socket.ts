@@ -14,6 +14,7 @@ import { publicEvent, type PublicEvent } from "../../events/event.ts";
 import { CLOSE, FIRST_REPLAY, HELLO_TIMEOUT_MS, MAX_REPLAY, type HelloMessage, type ServerMessage } from "../../events/socket-protocol.ts";
 import type { EventsRepository } from "../../db/events-repository.ts";
 import type { Logger } from "../../log.ts";
+import { eventMessagesTotal } from "../console-metrics.ts";
 import { TooManyListenersError, type EventHub } from "../event-hub.ts";
 
 interface Conn {
@@ -71,6 +72,7 @@ export function eventSocketRoutes(d: EventSocketDeps) {
       if (!who) return ws.close(CLOSE.unauthorized, "token refused");
       const send = (m: ServerMessage) => {
         if (c.closed) return;
+        if (m.type === "event") eventMessagesTotal.inc({ replay: String(m.replay) });
         // Bun's send: bytes sent, -1 queued under backpressure, 0 dropped (the console is far behind).
         if (ws.raw.send(JSON.stringify(m)) === 0) ws.close(CLOSE.busy, "reading too slowly");
       };

@@ -15,6 +15,7 @@ import { parseEventQuery, parseNewEvent } from "../../events/event-input.ts";
 import { parseEventSettings, publicEventSettings } from "../../events/event-settings.ts";
 import type { Logger } from "../../log.ts";
 import { principalOf } from "../auth.ts";
+import { eventsStoredTotal } from "../console-metrics.ts";
 import type { EventHub } from "../event-hub.ts";
 
 /**
@@ -45,6 +46,7 @@ export function eventRoutes(d: EventRouteDeps) {
       const input = parseNewEvent(body, source, now());
       await d.cameras.get(input.cameraId);
       const stored = publicEvent(await d.events.add(input));
+      eventsStoredTotal.inc();
       // Stored first: a publish that fails loses only the push, never the event (consoles resume from the database).
       await d.hub.publish(stored).catch((err) => d.log.warn({ err: (err as Error).message, event: stored.id }, "event stored but not published"));
       let recording: { seconds: number } | null = null;
