@@ -17,6 +17,11 @@ import type { Logger } from "../../log.ts";
 import { eventMessagesTotal } from "../console-metrics.ts";
 import { TooManyListenersError, type EventHub } from "../event-hub.ts";
 
+/** Most sockets open at once on this process, greeted or not (the hub bounds the greeted ones). */
+const MAX_SOCKETS = 2000;
+/** Longest first message, characters (a token is at most 4096). */
+const MAX_HELLO_LENGTH = 8192;
+
 interface Conn {
   helloTimer?: ReturnType<typeof setTimeout>;
   /** Set once the hello is being handled. */
@@ -36,6 +41,7 @@ export interface EventSocketDeps {
 function parseHello(raw: unknown): HelloMessage | undefined {
   let m = raw;
   if (typeof m === "string") {
+    if (m.length > MAX_HELLO_LENGTH) return undefined;
     try {
       m = JSON.parse(m);
     } catch {
@@ -56,6 +62,7 @@ export function eventSocketRoutes(d: EventSocketDeps) {
     // Bun pings idle sockets; a console that vanished is dropped after this many seconds.
     idleTimeout: 60,
     open(ws) {
+      if (conns.size >= MAX_SOCKETS) return ws.close(CLOSE.busy, "too many consoles");
       const c: Conn = { greeted: false, closed: false };
       c.helloTimer = setTimeout(() => ws.close(CLOSE.helloTimeout, "no hello"), HELLO_TIMEOUT_MS);
       conns.set(ws.id, c);
