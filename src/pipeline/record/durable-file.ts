@@ -5,7 +5,7 @@
  * makes the rename itself durable). Temporary names start with `.` and end in `.tmp`, so
  * a reader never lists them and a resume can delete leftovers.
  */
-import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { storageError } from "./storage-error.ts";
 
@@ -25,16 +25,7 @@ export async function writeDurably(root: string, path: string, chunks: readonly 
   try {
     const fh = await open(temp, "w");
     try {
-      for (const c of chunks) bytes += c.byteLength;
-      let written = 0;
-      // writev may write less than asked (signals, pipes); loop until everything is out.
-      let rest = chunks.filter((c) => c.byteLength > 0);
-      while (rest.length > 0) {
-        const { bytesWritten } = await fh.writev(rest as Uint8Array[]);
-        written += bytesWritten;
-        rest = skip(rest, bytesWritten);
-      }
-      if (written !== bytes) throw Object.assign(new Error("short write"), { code: "EIO" });
+      bytes = await writeAll(fh, chunks);
       await fh.sync();
     } finally {
       await fh.close();
@@ -46,6 +37,24 @@ export async function writeDurably(root: string, path: string, chunks: readonly 
     await rm(temp, { force: true }).catch(() => {});
     throw storageError(err, relative(root, path));
   }
+}
+
+/**
+ * Writes every chunk at the file's current position: writev may write less than asked, so
+ * it loops until everything is out (a write that makes no progress is ENOSPC).
+ * @returns bytes written
+ * @throws the file system's error
+ */
+export async function writeAll(fh: FileHandle, chunks: readonly Uint8Array[]): Promise<number> {
+  let total = 0;
+  let rest = chunks.filter((c) => c.byteLength > 0);
+  while (rest.length > 0) {
+    const { bytesWritten } = await fh.writev(rest);
+    if (bytesWritten === 0) throw Object.assign(new Error("no progress"), { code: "ENOSPC" });
+    total += bytesWritten;
+    rest = skip(rest, bytesWritten);
+  }
+  return total;
 }
 
 function skip(chunks: Uint8Array[], n: number): Uint8Array[] {
