@@ -108,3 +108,14 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await Bun.sleep(50);
   }
 }
+
+/**
+ * Established TCP connections to `port` on this host (`ss`): a camera's upstream connections,
+ * whether a native RTSP source or an ffmpeg holds them.
+ */
+export function tcpConnections(port: number): string[] {
+  return Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${port} )`])
+    .stdout.toString()
+    .split("\n")
+    .filter((l) => l.trim());
+}
