@@ -31,6 +31,8 @@ const PLAY_MS = 20_000;
 let cam: TestbedServer;
 let counter: TestbedServer;
 let countsFile = "";
+/** Temporary directories of this file, removed afterwards. */
+const dirs: string[] = [];
 let server: CamserverProcess;
 let browser: Browser;
 let context: BrowserContext;
@@ -127,9 +129,10 @@ async function waitText(p: Page, selector: string, text: string | RegExp, timeou
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   cam = await startRtspCamera();
-  countsFile = `${tempDir("console-counts")}/counts.json`;
+  dirs.push(tempDir("console-counts"), tempDir("console"));
+  countsFile = `${dirs[0]}/counts.json`;
   counter = await startConnCounter(`127.0.0.1:${cam.port}`, countsFile);
-  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("console"), DATA_DIR: tempDir("console") });
+  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("console"), DATA_DIR: dirs[1]! });
   // Snapshots every hour: the first poll comes at once, the next long after this file ends.
   const made = await server.call("POST", "/v1/cameras", { id: CAM, name: "Lobby", source_url: `rtsp://127.0.0.1:${counter.port}/stream1`, snapshot_interval_s: 3600 });
   if (made.status !== 201) throw new Error(`camera registration failed: ${made.status} ${made.text}`);
@@ -145,6 +148,7 @@ afterAll(async () => {
   await browser?.close().catch(() => {});
   await server?.stop();
   await stopAll();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 }, 30_000);
 
 describe("operator console in headless Chromium", () => {
@@ -258,8 +262,11 @@ describe("operator console in headless Chromium", () => {
     expect(counts().total_connections).toBe(before);
     expect(await page.locator("#suggestion").isHidden()).toBe(true);
     // A dropped socket reconnects by itself; what is new after that plays.
+    const connects = await page.evaluate(() => (window as any).__console.socket.connects as number);
     await page.evaluate(() => (window as any).__console.socket.drop());
-    await waitText(page, "#socket-state", "events live", 15_000);
+    // Live again only once the new connection is up (its "ready" came), not the old one's state.
+    const back = async () => (await page.evaluate(() => (window as any).__console.socket.connects as number)) > connects && (await page.locator("#socket-state").getAttribute("data-state")) === "live";
+    expect(await eventually(back, 15_000)).toBe(true);
     const fresh = await postEvent({ camera_id: CAM, kind: "person" });
     await waitVisible(page, "#suggestion");
     expect((await received()).find((e) => e.id === fresh)).toMatchObject({ replay: false, outcome: "played" });
