@@ -213,7 +213,7 @@ describe("recording API errors and deletion", () => {
 });
 
 describe("continuous recording", () => {
-  it("starts when the camera's mode is continuous and stops when it is off again", async () => {
+  it("starts when the camera's mode is continuous and stops when the mode changes", async () => {
     const bad = await server.call("PUT", "/v1/cameras/yard/recording-settings", { record: { mode: "schedule", cron: "61 * * * *" } });
     expect([bad.status, bad.json.field]).toEqual([422, "record.cron"]);
     const on = await server.call("PUT", "/v1/cameras/yard/recording-settings", { record: { mode: "continuous", segment_s: 2 }, retention: { max_age_h: 24 } });
@@ -227,9 +227,13 @@ describe("continuous recording", () => {
       }, 20_000),
     ).toBe(true);
     expect(rec.segment_s).toBe(2);
+    // A schedule is a BullMQ job scheduler on the cron expression; switching to it stops the continuous recording.
+    const sched = await server.call("PUT", "/v1/cameras/yard/recording-settings", { record: { mode: "schedule", cron: "0 3 * * sun" } });
+    expect(sched.status).toBe(200);
+    expect(sched.json.record).toEqual({ mode: "schedule", cron: "0 3 * * sun", segment_s: 2, format: "fmp4" });
+    expect((await server.call("GET", `/v1/recordings/${rec.id}`)).json.state).toBe("done");
     const off = await server.call("PATCH", "/v1/cameras/yard", { record: { mode: "off" } });
     expect(off.status).toBe(200);
-    expect((await server.call("GET", `/v1/recordings/${rec.id}`)).json.state).toBe("done");
     expect((await server.call("GET", "/v1/cameras/yard/recording-settings")).json.record.mode).toBe("off");
   });
 });
