@@ -49,7 +49,7 @@ export interface RecordStartJob {
   readonly maxDurationS?: number | null;
   /** `.h264` file name (seed routes); absent = `recording_YYYYMMDD_HHMMSS.h264`. */
   readonly filename?: string;
-  /** Refuse (409) when the camera already has a running recording (the seed's one-per-camera routes). */
+  /** Refuse (409) when the camera already has a running recording of the same trigger (the seed's one-per-camera routes). */
   readonly exclusive?: boolean;
   /** Who asks. @defaultValue "api" */
   readonly trigger?: "api" | "seed";

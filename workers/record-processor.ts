@@ -110,7 +110,7 @@ async function start(deps: RecordDeps, job: RecordStartJob): Promise<RecordResul
   const make = () => create(deps, { ...job, trigger: job.trigger ?? "api", segmentS });
   const rec = job.exclusive
     ? await withStartLock(deps, camera.id, async () => {
-        const [running] = await deps.recordings.list({ cameraId: camera.id, state: "recording", limit: 1 });
+        const [running] = await deps.recordings.list({ cameraId: camera.id, state: "recording", trigger: job.trigger ?? "api", limit: 1 });
         if (running) throw new ConflictError(`camera ${camera.id} is already recording (${running.id}); stop it first`);
         return make();
       })

@@ -1,5 +1,6 @@
 /**
- * The seed's recording routes, kept: one `.h264` recording per camera (`?camera_id=`).
+ * The seed's recording routes, kept: one `.h264` recording per camera (`?camera_id=`), apart
+ * from recordings started otherwise (API, continuous, schedule).
  * `POST /api/recording/start` `{filename?}` -> `{status: "recording", filename}`;
  * `POST /api/recording/stop` -> `{status: "stopped", filename, frame_count, bytes_written,
  * duration}` (seconds); `GET /api/recording/status` -> the running recording, or
@@ -20,7 +21,8 @@ function cameraOf(query: Record<string, string | undefined>): string {
 
 /** Seed recording routes (at the root, behind the token like `/v1`). */
 export function seedRecordingRoutes(deps: ApiDeps) {
-  const running = async (cameraId: string) => (await deps.recordings.list({ cameraId, state: "recording", limit: 1 }))[0];
+  // The seed's routes see their own recordings only: a continuous or API recording of the camera is not theirs to stop.
+  const running = async (cameraId: string) => (await deps.recordings.list({ cameraId, state: "recording", trigger: "seed", limit: 1 }))[0];
   return new Elysia()
     .post("/api/recording/start", async ({ query, body }) => {
       const cameraId = cameraOf(query);
