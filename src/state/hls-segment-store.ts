@@ -1,9 +1,14 @@
 /**
  * The live LL-HLS playlist and files of each camera, kept in Redis so that any API process
  * can serve any session whichever worker host holds the camera (no shared filesystem).
- * Files (init segments, segments, parts) and the playlist that lists them are written in
- * one MULTI, so a playlist never names a file that is not there yet; the same transaction
- * publishes the playlist's edge on the camera's channel to wake blocked requests.
+ * Files (init segments and parts) and the playlist that lists them are written in one MULTI,
+ * so a playlist never names a file that is not there yet; the same transaction publishes the
+ * playlist's edge on the camera's channel to wake blocked requests.
+ *
+ * A segment is stored once, as the list of its parts (one Redis LIST per segment, a part per
+ * element, in order): a part is read with LINDEX, the whole segment with LRANGE as its parts
+ * concatenated (its bytes are exactly that, RFC 8216bis §4.4.4.9). Writing each part once
+ * instead of the parts and then the segment halves the bytes a live camera sends to Redis.
  */
 import type Redis from "ioredis";
 import { decodeEdge, encodeEdge, type HlsEdge } from "./hls-edge.ts";
@@ -36,11 +41,16 @@ export function parsePartName(name: string): { run: string; msn: number; part: n
 /** Default lifetime of stored files and playlist, seconds (a crashed worker's leftovers go). */
 export const SEGMENT_TTL_S = 60;
 
-/** One file to store. */
+/** One file to store: an init segment or a part (a segment is stored as its parts). */
 export interface HlsFile {
-  /** A name {@link SEGMENT_NAME} accepts. */
+  /** A name {@link SEGMENT_NAME} accepts, of kind "init" or "part". */
   readonly name: string;
   readonly bytes: Uint8Array;
+}
+
+/** The segment a part belongs to: `<run>_<msn>.m4s`. */
+export function segmentOfPart(part: { run: string; msn: number }): string {
+  return `${part.run}_${part.msn}.m4s`;
 }
 
 /** One playlist update: files first, then the playlist, its edge, the deletions. */
@@ -63,14 +73,23 @@ export class HlsSegmentStore {
   /**
    * Stores files, then the playlist and its edge, deletes retired files and publishes the
    * edge, in one transaction.
-   * @throws Error when a name is not one {@link SEGMENT_NAME} accepts (nothing is written)
+   * Parts must come in order within their segment: each is appended to the segment's list.
+   * @throws Error when a name is not an init segment's or a part's (nothing is written)
    */
   async update(cameraId: string, u: HlsUpdate): Promise<void> {
     const ttl = u.ttlSec ?? SEGMENT_TTL_S;
-    const bad = u.files.find((f) => !SEGMENT_NAME.test(f.name));
-    if (bad) throw new Error(`not an HLS file name: ${JSON.stringify(bad.name)}`);
+    const bad = u.files.find((f) => hlsFileKind(f.name) !== "init" && hlsFileKind(f.name) !== "part");
+    if (bad) throw new Error(`not an HLS init segment or part name: ${JSON.stringify(bad.name)}`);
     const m = this.redis.multi();
-    for (const f of u.files) m.set(this.keys.hlsSegment(cameraId, f.name), Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), "EX", ttl);
+    for (const f of u.files) {
+      const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+      const part = parsePartName(f.name);
+      if (!part) m.set(this.keys.hlsSegment(cameraId, f.name), bytes, "EX", ttl);
+      else {
+        const key = this.keys.hlsSegment(cameraId, segmentOfPart(part));
+        m.rpush(key, bytes).expire(key, ttl);
+      }
+    }
     if (u.playlist) {
       const key = this.keys.hlsPlaylist(cameraId);
       const edge = encodeEdge(u.playlist.edge);
@@ -80,7 +99,7 @@ export class HlsSegmentStore {
     await m.exec();
   }
 
-  /** Stores one file alone (tests, tools). */
+  /** Stores one init segment or part alone (tests, tools). */
   async putSegment(cameraId: string, name: string, bytes: Uint8Array): Promise<void> {
     await this.update(cameraId, { files: [{ name, bytes }] });
   }
@@ -102,14 +121,22 @@ export class HlsSegmentStore {
     return text && e ? { text, edge: e } : undefined;
   }
 
-  /** A file's bytes, or null when unknown, expired or not a name {@link SEGMENT_NAME} accepts. */
+  /**
+   * A file's bytes: an init segment, a part, or a segment (its parts concatenated); null when
+   * unknown, expired or not a name {@link SEGMENT_NAME} accepts.
+   */
   async segment(cameraId: string, name: string): Promise<Buffer | null> {
-    if (!SEGMENT_NAME.test(name)) return null;
-    return this.redis.getBuffer(this.keys.hlsSegment(cameraId, name));
+    const kind = hlsFileKind(name);
+    if (kind === undefined) return null;
+    if (kind === "init") return this.redis.getBuffer(this.keys.hlsSegment(cameraId, name));
+    const part = parsePartName(name);
+    if (part) return this.redis.lindexBuffer(this.keys.hlsSegment(cameraId, segmentOfPart(part)), part.part);
+    const parts = await this.redis.lrangeBuffer(this.keys.hlsSegment(cameraId, name), 0, -1);
+    return parts.length > 0 ? Buffer.concat(parts) : null;
   }
 
   /**
-   * Deletes the named files and, unless `withPlaylist` is false, the playlist; then tells
+   * Deletes the named files (a segment's name deletes its parts too) and, unless `withPlaylist` is false, the playlist; then tells
    * waiting requests that the playlist ended (output stopped).
    */
   async clear(cameraId: string, names: Iterable<string>, withPlaylist = true): Promise<void> {

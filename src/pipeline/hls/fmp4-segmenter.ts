@@ -82,11 +82,13 @@ export interface PartEvent {
   readonly samples: number;
 }
 
-/** A complete segment: its parts' bytes concatenated. */
+/**
+ * A complete segment. Its bytes are its parts' bytes concatenated; they are not copied into
+ * one buffer here (the store keeps the parts and serves the segment as their concatenation).
+ */
 export interface SegmentEndEvent {
   readonly kind: "segment-end";
   readonly msn: number;
-  readonly bytes: Uint8Array;
   /** 90 kHz ticks. */
   readonly duration: number;
   readonly parts: number;
@@ -98,7 +100,8 @@ export type SegmenterEvent = InitEvent | SegmentStartEvent | PartEvent | Segment
 interface OpenSegment {
   readonly msn: number;
   readonly startDts: number;
-  readonly parts: Uint8Array[];
+  /** Parts closed so far. */
+  parts: number;
   duration: number;
 }
 
@@ -253,7 +256,7 @@ export class Fmp4Segmenter {
       if (this.initIndex > 0) this.discontinuityNext = true;
     }
     this.waitingForKeyframe = false;
-    this.segment = { msn: this.nextMsn++, startDts: au.dts, parts: [], duration: 0 };
+    this.segment = { msn: this.nextMsn++, startDts: au.dts, parts: 0, duration: 0 };
     this.started = true;
     events.push({ kind: "segment-start", msn: this.segment.msn, initIndex: this.initIndex, discontinuity: this.discontinuityNext, programDateMs: arrivalMs, dts: au.dts });
     this.discontinuityNext = false;
@@ -281,8 +284,8 @@ export class Fmp4Segmenter {
     const seg = this.segment;
     if (p && seg && p.samples.length > 0) {
       const bytes = mediaFragment({ sequenceNumber: this.sequence++, baseDecodeTime: p.startDts, samples: p.samples });
-      events.push({ kind: "part", msn: seg.msn, index: seg.parts.length, bytes, duration: p.duration, independent: p.independent, samples: p.samples.length });
-      seg.parts.push(bytes);
+      events.push({ kind: "part", msn: seg.msn, index: seg.parts, bytes, duration: p.duration, independent: p.independent, samples: p.samples.length });
+      seg.parts++;
       seg.duration += p.duration;
     }
     this.part = nextDts === undefined || !seg ? undefined : { startDts: nextDts, independent: independentNext, samples: [], duration: 0 };
@@ -291,8 +294,8 @@ export class Fmp4Segmenter {
   private closeSegment(events: SegmenterEvent[]): void {
     const seg = this.segment;
     this.segment = undefined;
-    if (!seg || seg.parts.length === 0) return;
-    events.push({ kind: "segment-end", msn: seg.msn, bytes: concat(seg.parts), duration: seg.duration, parts: seg.parts.length });
+    if (!seg || seg.parts === 0) return;
+    events.push({ kind: "segment-end", msn: seg.msn, duration: seg.duration, parts: seg.parts });
   }
 }
 
@@ -315,14 +318,3 @@ function same(a: Uint8Array, b: Uint8Array | undefined): boolean {
   return true;
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.byteLength;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
-}

@@ -17,7 +17,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AccessUnit } from "../../media/access-unit.ts";
-import { type HlsFile, type HlsSegmentStore, SEGMENT_TTL_S } from "../../state/hls-segment-store.ts";
+import { type HlsFile, type HlsSegmentStore, parsePartName, SEGMENT_TTL_S, segmentOfPart } from "../../state/hls-segment-store.ts";
 import type { Output } from "../outputs/output.ts";
 import type { Consumer, Pipeline } from "../pipeline.ts";
 import { CLOCK, Fmp4Segmenter, type Fmp4SegmenterOptions, type SegmenterEvent } from "./fmp4-segmenter.ts";
@@ -159,9 +159,8 @@ export class HlsOutput implements Consumer, Output {
         this.playlist.setPartTarget(this.segmenter.partTarget / CLOCK);
         this.playlist.addPart({ name, durationSec: e.duration / CLOCK, independent: e.independent });
       } else {
-        const name = `${this.run}_${e.msn}.m4s`;
-        this.pending.push({ name, bytes: e.bytes });
-        this.retire(this.playlist.endSegment(name, e.duration / CLOCK));
+        // The segment is stored as its parts (HlsSegmentStore): nothing more to write.
+        this.retire(this.playlist.endSegment(`${this.run}_${e.msn}.m4s`, e.duration / CLOCK));
       }
     }
     this.dirty = true;
@@ -174,6 +173,7 @@ export class HlsOutput implements Consumer, Output {
     gone.forEach((s, i) => {
       // An init segment goes with the last segment that needs it.
       const lastOfMap = s.map !== firstMap && !gone.slice(i + 1).some((g) => g.map === s.map);
+      // The segment's name stands for its parts too (one list in the store).
       this.retired.push([s.name!, ...s.parts.map((p) => p.name), ...(lastOfMap ? [s.map] : [])]);
     });
     while (this.retired.length > this.retiredKept) {
@@ -182,7 +182,7 @@ export class HlsOutput implements Consumer, Output {
         if (i >= 0) {
           this.pending.splice(i, 1);
           this.lost += this.pendingUnits.get(name) ?? 0;
-        } else {
+        } else if (!parsePartName(name)) {
           this.toRemove.push(name);
         }
         this.pendingUnits.delete(name);
@@ -198,7 +198,7 @@ export class HlsOutput implements Consumer, Output {
       this.pending = [];
       this.toRemove = [];
       for (const f of files) {
-        this.stored.add(f.name);
+        this.stored.add(segmentOrFile(f.name));
         this.pendingUnits.delete(f.name);
       }
       for (const n of remove) this.stored.delete(n);
@@ -216,4 +216,10 @@ export class HlsOutput implements Consumer, Output {
       }
     }
   }
+}
+
+/** The name under which a file is stored: a part's segment, else the file itself. */
+function segmentOrFile(name: string): string {
+  const part = parsePartName(name);
+  return part ? segmentOfPart(part) : name;
 }

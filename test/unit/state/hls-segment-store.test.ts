@@ -67,10 +67,25 @@ describe("HlsSegmentStore", () => {
   it("round-trips a file's binary bytes exactly, and only the bytes of a view", async () => {
     const cam = cameraId();
     const backing = allBytes();
-    await store.putSegment(cam, "k3x9_17.m4s", backing);
+    await store.putSegment(cam, "k3x9_init0.mp4", backing);
     await store.putSegment(cam, "k3x9_17.0.m4s", backing.subarray(100, 300));
-    expect(new Uint8Array((await store.segment(cam, "k3x9_17.m4s"))!)).toEqual(backing);
+    expect(new Uint8Array((await store.segment(cam, "k3x9_init0.mp4"))!)).toEqual(backing);
     expect(new Uint8Array((await store.segment(cam, "k3x9_17.0.m4s"))!)).toEqual(backing.slice(100, 300));
+  });
+
+  it("stores a segment once, as its parts: each part by its index, the segment as the parts concatenated", async () => {
+    const cam = cameraId();
+    const b = allBytes();
+    await store.update(cam, { files: [{ name: "k3x9_5.0.m4s", bytes: b.subarray(0, 10) }, { name: "k3x9_5.1.m4s", bytes: b.subarray(10, 30) }] });
+    await store.update(cam, { files: [{ name: "k3x9_5.2.m4s", bytes: b.subarray(30, 31) }] });
+    expect(new Uint8Array((await store.segment(cam, "k3x9_5.1.m4s"))!)).toEqual(b.slice(10, 30));
+    expect(new Uint8Array((await store.segment(cam, "k3x9_5.2.m4s"))!)).toEqual(b.slice(30, 31));
+    expect(await store.segment(cam, "k3x9_5.3.m4s")).toBeNull();
+    expect(new Uint8Array((await store.segment(cam, "k3x9_5.m4s"))!)).toEqual(b.slice(0, 31));
+  });
+
+  it("refuses to store a whole segment: segments are their parts", async () => {
+    await expect(store.putSegment(cameraId(), "k3x9_17.m4s", allBytes())).rejects.toThrow("not an HLS init segment or part name");
   });
 
   it("answers null for a file that was never stored", async () => {
@@ -79,7 +94,7 @@ describe("HlsSegmentStore", () => {
 
   it("writes files, playlist and edge together, with the lifetime asked for", async () => {
     const cam = cameraId();
-    await store.update(cam, { files: [{ name: "k3x9_init0.mp4", bytes: allBytes() }, { name: "k3x9_1.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE }, ttlSec: 90 });
+    await store.update(cam, { files: [{ name: "k3x9_init0.mp4", bytes: allBytes() }, { name: "k3x9_1.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE }, ttlSec: 90 });
     expect(await store.playlist(cam)).toBe(PLAYLIST);
     expect(await store.edge(cam)).toEqual(EDGE);
     expect(await store.current(cam)).toEqual({ text: PLAYLIST, edge: EDGE });
@@ -93,9 +108,9 @@ describe("HlsSegmentStore", () => {
 
   it("writes nothing when one name of the update is not an output file", async () => {
     const cam = cameraId();
-    const bad = store.update(cam, { files: [{ name: "k3x9_1.m4s", bytes: allBytes() }, { name: "../x", bytes: allBytes() }] });
-    await expect(bad).rejects.toThrow("not an HLS file name");
-    expect(await store.segment(cam, "k3x9_1.m4s")).toBeNull();
+    const bad = store.update(cam, { files: [{ name: "k3x9_1.0.m4s", bytes: allBytes() }, { name: "../x", bytes: allBytes() }] });
+    await expect(bad).rejects.toThrow("not an HLS init segment or part name");
+    expect(await store.segment(cam, "k3x9_1.0.m4s")).toBeNull();
   });
 
   it("publishes the edge with each playlist, and 'ended' when cleared", async () => {
@@ -120,8 +135,8 @@ describe("HlsSegmentStore", () => {
   it("deletes retired files with an update, and the playlist and named files on clear, nothing of other cameras", async () => {
     const cam = cameraId();
     const other = cameraId();
-    await store.update(cam, { files: [{ name: "r_1.m4s", bytes: allBytes() }, { name: "r_2.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
-    await store.update(other, { files: [{ name: "r_1.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.update(cam, { files: [{ name: "r_1.0.m4s", bytes: allBytes() }, { name: "r_2.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.update(other, { files: [{ name: "r_1.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
     await store.update(cam, { files: [], remove: ["r_1.m4s"] });
     expect(await store.segment(cam, "r_1.m4s")).toBeNull();
     expect(await store.segment(cam, "r_2.m4s")).not.toBeNull();

@@ -74,14 +74,13 @@ describe("Fmp4Segmenter media", () => {
     expect(info).toMatchObject({ codec: "avc1", width: 320, height: 240, timescale: 90000 });
   });
 
-  it("writes a segment's bytes as its parts' bytes concatenated, with continuous decode times", () => {
+  it("makes a segment of its parts, whose concatenation has continuous decode times", () => {
     const aus = liveStream({ gop: 30, fps: 30, frames: 61, startDts: 123_456 });
     const events = run(aus);
     const seg = ends(events)[0]!;
     const ps = parts(events).filter((p) => p.msn === 0);
-    const joined = Buffer.concat(ps.map((p) => p.bytes));
-    expect(seg.kind === "segment-end" && Buffer.from(seg.bytes).equals(joined)).toBe(true);
-    const frags = readFragments(seg.kind === "segment-end" ? seg.bytes : new Uint8Array());
+    expect(seg.kind === "segment-end" && seg.parts).toBe(ps.length);
+    const frags = readFragments(new Uint8Array(Buffer.concat(ps.map((p) => p.bytes))));
     let dts = 123_456;
     for (const f of frags) {
       const t = f.tracks[0]!;
