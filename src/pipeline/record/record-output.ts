@@ -52,11 +52,20 @@ export class RecordOutput implements Output {
   }
 
   async start(): Promise<void> {
-    await this.sync();
+    await this.syncSafely();
   }
 
   async tick(): Promise<void> {
-    await this.sync();
+    await this.syncSafely();
+  }
+
+  /** A database or Redis error is logged and retried at the next tick: it never ends the holder. */
+  private async syncSafely(): Promise<void> {
+    try {
+      await this.sync();
+    } catch (err) {
+      this.deps.log.warn({ camera: this.camera.id, err: (err as Error).message }, "record output: sync failed, retrying");
+    }
   }
 
   /** Stops every recorder; their parts end `done` and their recordings stay for the next holder. */
