@@ -14,8 +14,9 @@
  *    camera), get a `snapshot` lease each (straight into Redis, as a snapshot poller would
  *    hold one): once all are live, the same figures, plus the CPU of the process's ffmpeg
  *    children; per live camera = (live - idle) / M.
- * 3. The leases are released; once every camera is idle again, the figures once more (the
- *    consumers of cameras nobody wants must be gone).
+ * 3. The leases are released; once every camera is idle again and the process is back to
+ *    its idle connection count (the consumers of cameras nobody wants closed), the figures
+ *    once more.
  *
  * Prints a table and a final JSON line. Everything it starts is stopped at the end, on
  * failure and on SIGINT/SIGTERM; then `ps` is checked for leftovers.
@@ -36,6 +37,8 @@ const LIVE = Math.min(intArg("--live", 50), CAMERAS);
 const SECONDS = intArg("--seconds", 10);
 const PREFIX = "bench-idle";
 const CLK_TCK = 100;
+/** `--log FILE`: camserver's log up to the moment every camera is live. */
+const LOG_FILE = process.argv.includes("--log") ? process.argv[process.argv.indexOf("--log") + 1] : undefined;
 
 /** Figures of one measurement window. */
 interface Figures {
@@ -185,6 +188,7 @@ async function main(): Promise<void> {
     log(`camserver's log: ${restarted.output().slice(-4000)}`);
     throw err;
   });
+  if (LOG_FILE) await Bun.write(LOG_FILE, restarted.output());
   log(`${LIVE} cameras live after ${Math.round(liveMs)} ms; settling 5 s`);
   await Bun.sleep(5000);
   const busy = await measure(redis, ownId, pid);
@@ -195,8 +199,9 @@ async function main(): Promise<void> {
     for (const id of live) if ((await status.read(id)).state !== "idle") return false;
     return true;
   }, 60_000, 250);
-  log(`idle again after ${Math.round(idleAgainMs)} ms; waiting 20 s for consumers to close`);
-  await Bun.sleep(20_000);
+  log(`idle again after ${Math.round(idleAgainMs)} ms; waiting for the camera queue consumers to close`);
+  const closedMs = await until("the idle connection count", async () => (await processConnections(redis, ownId)) <= idle.connections, 120_000, 500).catch(() => -1);
+  log(closedMs < 0 ? "consumers still open after 120 s" : `back to ${idle.connections} connections ${Math.round(closedMs)} ms later`);
   const after = await measure(redis, ownId, pid);
   log(`after: ${JSON.stringify(after)}`);
 
@@ -216,7 +221,7 @@ async function main(): Promise<void> {
     console.log(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`);
     if (i === 0) console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   }
-  console.log(JSON.stringify({ cameras: CAMERAS, live: LIVE, seconds: SECONDS, readyMs: Math.round(readyMs), liveMs: Math.round(liveMs), idle, busy, after }));
+  console.log(JSON.stringify({ cameras: CAMERAS, live: LIVE, seconds: SECONDS, readyMs: Math.round(readyMs), liveMs: Math.round(liveMs), closedMs: Math.round(closedMs), idle, busy, after }));
 
   await cleanup();
   const left = [...leftovers(), ...childrenLeftBy([server.pid, pid])];
