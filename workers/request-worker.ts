@@ -22,7 +22,7 @@ export interface RequestWorker {
  *   (and closes) the duplicate its blocking fetch needs, so a Worker costs one connection
  */
 export function startRequestWorker<D, R>(queue: string, processor: Processor<D, R>, redis: Redis, prefix: string, log: Logger, concurrency = 50): RequestWorker {
-  // Three parameters, so that BullMQ hands the AbortSignal on (STACK-NOTES).
+  // Three parameters: BullMQ passes its AbortSignal only to a processor that declares them.
   const timed: Processor<D, R> = (job, token, signal) => {
     // A scheduled job (snapshot polling) is due at its timestamp plus its delay.
     queueWaitSeconds.observe({ queue }, Math.max(0, Date.now() - job.timestamp - (job.delay ?? 0)) / 1000);
