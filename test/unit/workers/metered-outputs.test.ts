@@ -35,7 +35,8 @@ async function value(metric: { get(): Promise<{ values: { labels: object; value:
   return v?.value ?? 0;
 }
 
-const silent = { warn() {}, info() {}, error() {}, debug() {} } as never;
+const quiet = { warn() {}, info() {}, error() {}, debug() {} };
+const silent = quiet as never;
 const camera = { id: "cam-meter", sourceUrl: "/dev/null", username: null, password: null, network: "local", sourceEngine: "auto", maxViewers: 10 } as never;
 
 describe("metered outputs", () => {
@@ -79,7 +80,7 @@ describe("metered outputs", () => {
 
   it("logs a warning when a consumer kind drops over 5 % of what it read in a window", async () => {
     const warnings: { obj: Record<string, unknown>; msg: string }[] = [];
-    const log = { ...silent, warn: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }) } as never;
+    const log = { ...quiet, warn: (obj: Record<string, unknown>, msg: string) => warnings.push({ obj, msg }) } as never;
     const [row] = meteredRows([testRow("hls", { kind: "hls", offer() {} }, { dropped: 0 })], { log, windowMs: 1000 });
     const pipeline = new Pipeline();
     const out = row!.create({ camera: { ...(camera as object), id: "cam-drops" } as never, pipeline });
