@@ -5,6 +5,7 @@
  * naming the database once the database is gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import { rmSync } from "node:fs";
 import { startBackground, stopAll, type Background } from "../support/background.ts";
 import { eventually, startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
 import { createTestDatabase, skipWithoutMysql, type TestDatabase } from "../support/mysql.ts";
@@ -12,6 +13,7 @@ import { freePort } from "../support/ports.ts";
 
 const redisPort = freePort();
 const redisDir = tempDir("ready-redis");
+const dataDir = tempDir("ready-api");
 let redisServer: Background;
 let db: TestDatabase;
 let api: CamserverProcess;
@@ -25,11 +27,12 @@ beforeAll(async () => {
   if (skipWithoutMysql) return;
   db = await createTestDatabase();
   await startRedis();
-  api = await startCamserver("api", { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: testPrefix("ready"), DATABASE_URL: db.url, DATA_DIR: tempDir("ready-api") });
+  api = await startCamserver("api", { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: testPrefix("ready"), DATABASE_URL: db.url, DATA_DIR: dataDir });
 });
 afterAll(async () => {
   await stopAll();
   await db?.drop();
+  for (const d of [redisDir, dataDir]) rmSync(d, { recursive: true, force: true });
 });
 
 async function ready(): Promise<{ status: number; body: Record<string, string> }> {

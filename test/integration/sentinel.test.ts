@@ -18,6 +18,7 @@ import { startConnCounter, startRtspCamera, type TestbedServer } from "../suppor
 
 const MASTER = "camserver-it";
 const dir = tempDir("sentinel");
+const dataDir = tempDir("sentinel-data");
 const statsFile = `${dir}/conn.json`;
 const primaryPort = freePort();
 const replicaPort = freePort();
@@ -93,7 +94,7 @@ beforeAll(async () => {
   cam = await startRtspCamera({ maxClients: 1 });
   counter = await startConnCounter(`127.0.0.1:${cam.port}`, statsFile);
   const sentinels = sentinelPorts.map((p) => `127.0.0.1:${p}`).join(",");
-  server = await startCamserver("start", { REDIS_URL: `redis+sentinel://${sentinels}/${MASTER}`, REDIS_PREFIX: testPrefix("sentinel"), DATA_DIR: tempDir("sentinel-data") });
+  server = await startCamserver("start", { REDIS_URL: `redis+sentinel://${sentinels}/${MASTER}`, REDIS_PREFIX: testPrefix("sentinel"), DATA_DIR: dataDir });
   const r = await server.call("POST", "/v1/cameras", { id: "cam", name: "Sentinel camera", source_url: `rtsp://127.0.0.1:${counter.port}/stream1` });
   expect(r.status).toBe(201);
 }, 90_000);
@@ -101,7 +102,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   await stopAll();
-  rmSync(dir, { recursive: true, force: true });
+  for (const d of [dir, dataDir]) rmSync(d, { recursive: true, force: true });
 });
 
 /** One probe: status of each request, at ms since the primary died. */
