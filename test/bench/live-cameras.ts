@@ -51,7 +51,7 @@ async function measure(label: string, roots: number[], keepAlive: () => Promise<
 
 /** camserver with N cameras on `url`, each with an HLS session. */
 async function camserverRun(url: string, engine: "native" | "ffmpeg"): Promise<Cost> {
-  const cs: CamserverProcess = await startCamserver("start", { DATA_DIR: trackDir(tempDir("bench-live")), REDIS_PREFIX: trackPrefix(testPrefix("bench-live")), LOG_LEVEL: "warn" });
+  const cs: CamserverProcess = await startCamserver("start", { DATA_DIR: trackDir(tempDir("bench-live")), REDIS_PREFIX: trackPrefix(testPrefix("bench-live")) });
   trackPid(cs.proc.pid);
   try {
     const sessions: string[] = [];

@@ -42,6 +42,8 @@ const ANSWER_LIMIT_MS = 8000;
 /** WebRTC viewers of one camera. */
 export class WebRtcHub {
   readonly fanout = new RtpFanout();
+  /** Whether the fanout is attached to the pipeline (only while viewers exist). */
+  private packetizing = false;
   private readonly viewers = new Map<string, WebRtcViewer>();
   /** Viewer ids whose offer holds a slot while it waits for or gets its answer. */
   private readonly answering = new Set<string>();
@@ -61,9 +63,8 @@ export class WebRtcHub {
     return this.viewers.size + this.answering.size;
   }
 
-  /** Starts packetizing and listening for offers. */
+  /** Starts listening for offers; packetizing starts with the first viewer. */
   async start(): Promise<void> {
-    this.pipeline.attach(this.fanout);
     this.deps.subscriber.on("message", (_channel: string, raw: string) => void this.message(raw));
     await this.deps.subscriber.subscribe(this.deps.channel);
     await this.deps.signals.markHub(this.cameraId, this.deps.workerId, LEASE_MS);
@@ -103,6 +104,7 @@ export class WebRtcHub {
       }
       const viewer = new WebRtcViewer(viewerId, peer, this.fanout, this.deps.viewerOptions);
       this.viewers.set(viewerId, viewer);
+      this.packetizeWhileWatched();
       this.answering.delete(viewerId);
       viewer.start();
       await this.keep(viewerId);
@@ -144,11 +146,23 @@ export class WebRtcHub {
     const v = this.viewers.get(viewerId);
     if (!v) return;
     this.viewers.delete(viewerId);
+    this.packetizeWhileWatched();
     await v.close(reason);
     if (v.dropped > 0) consumerDroppedTotal.labels(this.cameraId, "webrtc").inc(v.dropped);
     await this.deps.leases.release(this.cameraId, "webrtc", viewerId);
     await this.deps.signals.forgetViewer(viewerId);
     this.deps.log.info({ camera: this.cameraId, viewer: viewerId, reason, sent: v.framesSent, dropped: v.dropped }, "webrtc viewer closed");
+  }
+
+  /**
+   * Feeds the fanout from the pipeline only while viewers exist: a camera nobody watches over
+   * WebRTC is not packetized. On attach the pipeline hands over its cached GOP first, so the
+   * first viewer's picture still starts at once.
+   */
+  private packetizeWhileWatched(): void {
+    if (this.viewers.size > 0 && !this.packetizing) this.pipeline.attach(this.fanout);
+    else if (this.viewers.size === 0 && this.packetizing) this.pipeline.detach(this.fanout);
+    this.packetizing = this.viewers.size > 0;
   }
 
   /** Called by the holder every tick: drops silent viewers, refreshes leases every 2 s. */
@@ -165,7 +179,6 @@ export class WebRtcHub {
     this.stopped = true;
     await this.deps.signals.unmarkHub(this.cameraId);
     for (const id of [...this.viewers.keys()]) await this.drop(id, "camera released");
-    this.pipeline.detach(this.fanout);
     this.deps.subscriber.disconnect();
   }
 }
