@@ -1,7 +1,7 @@
 /**
  * A BullMQ Worker for a request queue (stream-start, snapshot, webrtc-offer) on its own
  * blocking connection, with the lock timing that lets another worker retry a request whose
- * worker died within about 12 s (STACK-NOTES: the defaults took 52 s).
+ * worker died within about 12 s (measured: the defaults took 52 s).
  */
 import { Worker, type Processor } from "bullmq";
 import type Redis from "ioredis";

@@ -1,7 +1,7 @@
 /**
  * Bull Board at `/admin/queues`: every request and pipeline job with its result or the
  * reason it failed. `@bull-board/elysia` pins an api version that breaks with bullmq 6
- * (STACK-NOTES), so the Hono adapter is used and Elysia forwards to it. The board's
+ * (its Redis page fails), so the Hono adapter is used and Elysia forwards to it. The board's
  * packages load on the first page request (they cost ~50 ms of start-up), and the queue
  * list is refreshed on each request, so cameras added later appear.
  *

@@ -8,7 +8,7 @@
  * once ffprobe has ended; ffprobe's stderr is redacted before anything of it is kept. The
  * child runs through src/proc/spawn-child.ts (its own group, killed on timeout and with its
  * parent). RTSP waits at most the network class's connect time (`-timeout`, in µs:
- * STACK-NOTES "ffmpeg from Bun").
+ * ffmpeg 5.1).
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";

@@ -1,7 +1,8 @@
 /**
  * The database schema as Kysely sees it: one interface per table, column names as in SQL
  * (snake_case). Instants are epoch milliseconds in `bigint` columns on every dialect (no
- * `Date`, no `timestamp`: see STACK-NOTES). The DDL lives in `migrations/`.
+ * `Date`, no `timestamp`: bun:sqlite rejects `Date`, MariaDB rejects ISO strings with a `Z`,
+ * and `timestamp` drops milliseconds). The DDL lives in `migrations/`.
  */
 import type { Generated } from "kysely";
 import type { CameraNetwork, CameraSourceEngine } from "../cameras/camera.ts";

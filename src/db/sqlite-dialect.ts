@@ -1,6 +1,6 @@
 /**
  * Kysely's own `SqliteDialect` over `bun:sqlite` (`kysely-bun-sqlite` breaks `.stream()`,
- * see STACK-NOTES). bun:sqlite has the `prepare/all/run/iterate/reader` surface Kysely
+ * measured with 0.4.0). bun:sqlite has the `prepare/all/run/iterate/reader` surface Kysely
  * needs, with variadic signatures; hence the one cast.
  */
 import { Database as BunSqlite } from "bun:sqlite";

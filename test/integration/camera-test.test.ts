@@ -1,5 +1,5 @@
 /**
- * The console's connection test against real cameras: the test bed's RTSP camera with
+ * The console's connection test against real cameras: the tests' RTSP camera with
  * Digest auth (gst-rtsp-server, 720p30 H.264), ffprobe, the request guard with roles, a
  * real SQLite database and Redis. Credentials must never reach a command line: every
  * process's arguments are sampled while the probe runs.

@@ -1,5 +1,5 @@
 /**
- * Reconnects and stalls with the test bed's flaky camera: a dropped connection and a
+ * Reconnects and stalls with the tests' fault proxy: a dropped connection and a
  * frozen one are reconnected while leases exist, the HLS session goes on after the gap
  * with EXT-X-DISCONTINUITY, and a camera that fails its very first attempt is retried
  * with backoff. Never more than one ffmpeg for the camera at a time.

@@ -4,7 +4,7 @@
  * no answer within the connect deadline -> CameraTimeoutError (504);
  * a stream that ran and then ended -> SourceLostError (reconnect).
  * ffmpeg 5.1 exits 0 with no message when a camera closes mid-stream and says
- * "Invalid data found" when a hung camera times out (testbed README): neither the exit
+ * "Invalid data found" when a hung camera times out (measured with ffmpeg 5.1): neither the exit
  * code nor that message can be trusted alone.
  */
 import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../errors.ts";

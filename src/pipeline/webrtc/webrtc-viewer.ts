@@ -4,7 +4,7 @@
  * the camera or other viewers). Sending starts when the connection is up, from the cached
  * GOP. A PLI or FIR is answered from the cache: the GOP is sent again, continued in
  * sequence and time by werift's `replaceRTP`. A viewer whose RTCP goes silent (its process
- * killed: werift itself notices only after ~26 s, STACK-NOTES) is closed after `silenceMs`.
+ * killed: werift itself notices only after ~26 s, measured) is closed after `silenceMs`.
  */
 import { RtcpPayloadSpecificFeedback, type RtcpPacket, type RtpHeader } from "werift";
 import { ConsumerQueue } from "../consumer-queue.ts";

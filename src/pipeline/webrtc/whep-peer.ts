@@ -1,7 +1,7 @@
 /**
  * Answers a WHEP offer (draft-ietf-wish-whep) with a werift peer connection that sends
  * one H.264 video track. The answer is forced to packetization-mode 1 (werift otherwise
- * answers the offer's first H.264 entry, which from Chromium can be mode 0; STACK-NOTES)
+ * answers the offer's first H.264 entry, which from Chromium can be mode 0; measured with Chromium 156)
  * by giving the track H.264 mode-1 source codecs before the offer is applied. ICE is
  * gathered completely before answering (no trickle), so the answer holds every candidate.
  */
