@@ -2,8 +2,8 @@
  * A camera daemon written in C against infra/shm/camserver_shm.h (fixtures/shm-writer.c,
  * compiled here with gcc): the header lays out the same bytes as the TypeScript writer,
  * its access units reach ShmSource byte for byte, a writer overwriting a tiny ring as fast
- * as it can never gets a torn frame through, and a whole camserver serves a snapshot and
- * an HLS session of the shm camera.
+ * as it can never gets a torn frame through, and a whole camserver serves a snapshot, an HLS
+ * session and recordings (fMP4 and .h264, started mid-GOP) of the shm camera.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
 import { rmSync } from "node:fs";
@@ -12,7 +12,10 @@ import { readRingHeader, RingCursor, ringBytes, RingWriter } from "../../src/med
 import { mapRing } from "../../src/pipeline/source/shm-mapping.ts";
 import { SourceLostError } from "../../src/pipeline/source/source.ts";
 import { startBackground, stopAll, type Background } from "../support/background.ts";
-import { startCamserver, tempDir, TEST_REDIS_URL, testPrefix } from "../support/camserver.ts";
+import { writeFileSync } from "node:fs";
+import { readInitSegment } from "../../src/media/fmp4/init-reader.ts";
+import { eventually, startCamserver, tempDir, TEST_REDIS_URL, TEST_TOKEN, testPrefix, type CamserverProcess } from "../support/camserver.ts";
+import { annexBKeyframes, decodeErrors, probeFrames } from "../support/recording-probe.ts";
 import { accessUnitsOf, compileCWriter, quantile, removeRings, ringName, runShmSession, writeFramesFile } from "./fixtures/shm-writers.ts";
 import { fixture } from "../unit/media/fixtures.ts";
 
@@ -120,7 +123,7 @@ describe("a C camera daemon on camserver_shm.h", () => {
     expect(torn + behind).toBeGreaterThan(0);
   }, 30_000);
 
-  it("serves a snapshot and an HLS session of an shm camera through a whole camserver", async () => {
+  it("serves a snapshot, an HLS session and playable recordings of an shm camera through a whole camserver", async () => {
     const name = ringName("c-server");
     const cam = await startStream(name);
     const server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("shm"), DATA_DIR: tempDir("shm") });
@@ -138,7 +141,39 @@ describe("a C camera daemon on camserver_shm.h", () => {
     expect(playlist).toContain("#EXTM3U");
     const state = await server.call("GET", "/v1/cameras/board-cam");
     expect(state.json).toMatchObject({ state: "live" });
+    await recordsPlayableFiles(server, "board-cam");
     await server.stop();
     await cam.stop();
-  }, 90_000);
+  }, 120_000);
 });
+
+/** Records 10 s in fMP4 and 4 s in .h264 from mid-GOP and checks each file with ffprobe. */
+async function recordsPlayableFiles(server: CamserverProcess, cameraId: string): Promise<void> {
+  const dir = tempDir("shm-rec");
+  for (const [format, seconds] of [["fmp4", 10], ["h264", 4]] as const) {
+    await Bun.sleep(200 + Math.random() * 600); // somewhere inside the camera's GOP
+    const r = await server.call("POST", "/v1/recordings", { camera_id: cameraId, max_duration_s: seconds, format });
+    expect(r.status).toBe(201);
+    let done: any;
+    expect(await eventually(async () => (done = (await server.call("GET", `/v1/recordings/${r.json.id}`)).json).state !== "recording", 30_000)).toBe(true);
+    expect(done).toMatchObject({ state: "done", error: null });
+    const res = await fetch(`${server.base}/v1/recordings/${r.json.id}/file`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const file = `${dir}/shm.${format === "fmp4" ? "mp4" : "h264"}`;
+    writeFileSync(file, bytes);
+    expect(decodeErrors(file, format === "h264" ? "h264" : undefined)).toBe("");
+    const frames = probeFrames(file, format === "h264" ? "h264" : undefined);
+    expect(frames.length).toBe(done.frames);
+    expect(frames[0]!.keyFrame).toBe(true);
+    if (format === "fmp4") {
+      const init = readInitSegment(bytes);
+      expect(init.avcConfig.sps.length).toBe(1);
+      expect(init.avcConfig.pps.length).toBe(1);
+    } else {
+      const k = annexBKeyframes(bytes);
+      expect(k.firstVcl).toBe(5);
+      expect(k.missingAt).toBe(-1);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
