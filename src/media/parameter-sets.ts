@@ -44,15 +44,32 @@ export function withParameterSets(
   return { nalus, dts: au.dts, pts: au.pts, isKeyframe: au.isKeyframe };
 }
 
-function sameSets(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+/** Whether two byte strings are equal (both undefined counts as equal). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.length !== y.length) return false;
-    for (let j = 0; j < x.length; j++) if (x[j] !== y[j]) return false;
-  }
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function sameSets(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => sameBytes(x, b[i]));
+}
+
+/**
+ * The first SPS and the first PPS an access unit carries in-band (§7.4.1.2.3; the pipeline
+ * puts them in front of every IDR), or undefined for each it lacks.
+ */
+export function parameterSetsOf(au: AccessUnit): { sps: Uint8Array | undefined; pps: Uint8Array | undefined } {
+  let sps: Uint8Array | undefined;
+  let pps: Uint8Array | undefined;
+  for (const n of au.nalus) {
+    if (n.length === 0) continue;
+    const t = nalType(n);
+    if (t === NalType.SPS) sps ??= n;
+    else if (t === NalType.PPS) pps ??= n;
+  }
+  return { sps, pps };
 }
 
 /**

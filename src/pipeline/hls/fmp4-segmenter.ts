@@ -23,7 +23,7 @@
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { DecodeTimeOrderError, MediaError } from "../../media/errors.ts";
 import { initSegment, mediaFragment, SampleBuilder, type TimedSample } from "../../media/fmp4/index.ts";
-import { NalType, nalType } from "../../media/nal.ts";
+import { parameterSetsOf, sameBytes } from "../../media/parameter-sets.ts";
 
 /** Ticks per second of the pipeline's timestamps and of the fMP4 track. */
 export const CLOCK = 90000;
@@ -236,8 +236,8 @@ export class Fmp4Segmenter {
   }
 
   private keyframe(au: AccessUnit, arrivalMs: number, events: SegmenterEvent[]): void {
-    const { sps, pps } = parameterSets(au);
-    const changed = sps !== undefined && pps !== undefined && (!same(sps, this.initSps) || !same(pps, this.initPps));
+    const { sps, pps } = parameterSetsOf(au);
+    const changed = sps !== undefined && pps !== undefined && (!sameBytes(sps, this.initSps) || !sameBytes(pps, this.initPps));
     const long = this.segment !== undefined && this.segment.duration + (this.part?.duration ?? 0) + this.frameDuration / 2 >= this.minSegmentTicks;
     if (this.segment && !changed && !long) {
       this.closePart(events, au.dts, true);
@@ -299,22 +299,4 @@ export class Fmp4Segmenter {
   }
 }
 
-/** The first SPS and PPS an access unit carries in-band (ITU-T H.264 §7.4.1.2.3). */
-function parameterSets(au: AccessUnit): { sps?: Uint8Array; pps?: Uint8Array } {
-  let sps: Uint8Array | undefined;
-  let pps: Uint8Array | undefined;
-  for (const n of au.nalus) {
-    if (n.length === 0) continue;
-    const t = nalType(n);
-    if (t === NalType.SPS) sps ??= n;
-    else if (t === NalType.PPS) pps ??= n;
-  }
-  return { sps, pps };
-}
-
-function same(a: Uint8Array, b: Uint8Array | undefined): boolean {
-  if (!b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 

@@ -15,7 +15,8 @@ import { mediaFragmentParts } from "../../media/fmp4/media-fragment.ts";
 import { SampleBuilder, type TimedSample } from "../../media/fmp4/sample-builder.ts";
 import { recordSegmentWriteSeconds } from "../../metrics.ts";
 import { makeDir, removeTempFiles, writeDurably } from "./durable-file.ts";
-import { type PartContext, type PartWriter, parameterSetsOf, sameBytes, SegmentClock, type WriteResult } from "./part-writer.ts";
+import { parameterSetsOf, sameBytes } from "../../media/parameter-sets.ts";
+import { type PartContext, type PartWriter, SegmentClock, type WriteResult } from "./part-writer.ts";
 
 /** Directory of a part, relative to RECORDINGS_DIR. */
 export function fmp4PartDir(recordingPath: string, part: number): string {

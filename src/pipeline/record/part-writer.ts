@@ -5,7 +5,6 @@
  */
 import type { RecordingSegmentsRepository } from "../../db/recording-segments-repository.ts";
 import type { AccessUnit } from "../../media/access-unit.ts";
-import { NalType, nalType } from "../../media/nal.ts";
 import type { RecordingRecord } from "../../recordings/recording.ts";
 
 /** Where and what a part writer writes. */
@@ -48,26 +47,6 @@ export interface PartWriter {
   finish(endDts?: number): Promise<void>;
 }
 
-/** SPS and PPS NAL units of an access unit (the pipeline puts them in front of every IDR). */
-export function parameterSetsOf(au: AccessUnit): { sps: Uint8Array | undefined; pps: Uint8Array | undefined } {
-  let sps: Uint8Array | undefined;
-  let pps: Uint8Array | undefined;
-  for (const n of au.nalus) {
-    if (n.length === 0) continue;
-    const t = nalType(n);
-    if (t === NalType.SPS) sps ??= n;
-    else if (t === NalType.PPS) pps ??= n;
-  }
-  return { sps, pps };
-}
-
-/** Whether two byte strings are equal. */
-export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * Wall-clock time of a segment's first frame. Frames reach the recorder late (the cached

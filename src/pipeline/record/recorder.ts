@@ -24,7 +24,8 @@ import type { Consumer, Pipeline } from "../pipeline.ts";
 import { removeTempFiles } from "./durable-file.ts";
 import { Fmp4PartWriter, fmp4PartDir } from "./fmp4-part-writer.ts";
 import { H264PartWriter, repairH264Part } from "./h264-part-writer.ts";
-import { type PartWriter, parameterSetsOf } from "./part-writer.ts";
+import { parameterSetsOf } from "../../media/parameter-sets.ts";
+import type { PartWriter } from "./part-writer.ts";
 import { RecordingStorageError } from "./storage-error.ts";
 
 /** What a recorder uses. */
