@@ -14,28 +14,11 @@
  * - readFragments: a fragment read back (recordings).
  * No assertions.
  */
-import type { AccessUnit } from "../../src/media/access-unit.ts";
+import { FPS, syntheticStream } from "./kit/synthetic-stream.ts";
 import { type TimedSample, SampleBuilder, mediaFragment, mediaFragmentParts, readFragments } from "../../src/media/fmp4/index.ts";
 
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 2;
-const FPS = 30;
-const SPS = Uint8Array.from([0x67, 0x42, 0xc0, 0x1f, 0xda, 0x01, 0x40, 0x16, 0xec, 0x04, 0x40, 0, 0, 3, 0, 0x40, 0, 0, 0x0c, 0x83, 0xc6, 0x0c, 0xa8]);
-const PPS = Uint8Array.from([0x68, 0xce, 0x03, 0x9c, 0x80]);
-
-function nalu(header: number, size: number): Uint8Array {
-  const n = new Uint8Array(Math.round(size * (0.8 + Math.random() * 0.4)));
-  for (let o = 1; o < n.length; o += 65536) crypto.getRandomValues(n.subarray(o, o + 65536));
-  n[0] = header;
-  return n;
-}
-
-const aus: AccessUnit[] = [];
-for (let i = 0; i < 10 * FPS; i++) {
-  const key = i % FPS === 0;
-  const nalus = key ? [SPS, PPS, nalu(0x65, 60_600)] : [nalu(0x41, 15_150)];
-  aus.push({ nalus, dts: i * 3000, pts: i * 3000, isKeyframe: key });
-}
-const auBytes = aus.reduce((n, a) => n + a.nalus.reduce((m, x) => m + x.length, 0), 0);
+const { aus, auBytes } = syntheticStream();
 
 function build(): TimedSample[] {
   const b = new SampleBuilder();
