@@ -63,6 +63,8 @@ export class RtspStreamParser {
   private readonly maxFrame: number;
   private readonly maxJunk: number;
   private buf: Uint8Array = new Uint8Array(16 * 1024);
+  /** `buf` is the caller's chunk, read where it is (see {@link push}). */
+  private direct = false;
   private r = 0;
   private w = 0;
   /** Where the search for the end of the header section resumes (absolute index into buf). */
@@ -87,7 +89,10 @@ export class RtspStreamParser {
 
   /**
    * Takes the next bytes of the connection, in any chunking.
-   * @returns the items completed by these bytes, in order; payloads and bodies are fresh copies
+   * @param chunk taken over by the parser: the caller must not modify it afterwards (an
+   *   interleaved frame that lies whole inside it is handed on as a view of it, without a copy)
+   * @returns the items completed by these bytes, in order; a frame's payload is a view of
+   *   `chunk` or a fresh copy, a body always a fresh copy
    * @throws BadStatusLineError for a first line that is neither a status line nor a request line,
    *   or more than `maxJunkBytes` of bytes that cannot start a message
    * @throws TooLargeError for a header section, a Content-Length or a frame over its limit
@@ -106,11 +111,13 @@ export class RtspStreamParser {
     // chunks end on a frame boundary, so the common case copies each byte once, into its item).
     const own = this.buf;
     this.buf = chunk;
+    this.direct = true;
     this.r = this.scan = 0;
     this.w = chunk.length;
     try {
       this.drain(out);
     } finally {
+      this.direct = false;
       const rest = chunk.subarray(this.r, this.w);
       const scan = Math.max(0, this.scan - this.r);
       this.buf = own;
@@ -164,7 +171,10 @@ export class RtspStreamParser {
     const length = (this.buf[this.r + 2]! << 8) | this.buf[this.r + 3]!;
     if (length > this.maxFrame) throw new TooLargeError("RTSP interleaved frame", length, this.maxFrame);
     if (this.w - this.r < 4 + length) return undefined;
-    const payload = this.buf.slice(this.r + 4, this.r + 4 + length);
+    // A frame read straight from the caller's chunk stays a view of it (the chunk is ours and
+    // never reused: one copy fewer per RTP packet); one from our own buffer is copied out,
+    // since that buffer is reused.
+    const payload = this.direct ? this.buf.subarray(this.r + 4, this.r + 4 + length) : this.buf.slice(this.r + 4, this.r + 4 + length);
     this.consumed(4 + length);
     return { kind: "frame", channel, payload };
   }

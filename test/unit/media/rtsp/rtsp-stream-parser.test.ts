@@ -149,3 +149,18 @@ describe("RtspStreamParser limits and garbage", () => {
     expect(() => new RtspStreamParser({ maxHeaderBytes: 0 })).toThrow();
   });
 });
+
+describe("RtspStreamParser copies", () => {
+  it("hands on a frame that lies whole in a chunk as a view of that chunk, and one completed from a remainder as its own copy", () => {
+    const p = new RtspStreamParser();
+    const a = Uint8Array.from({ length: 50 }, (_, i) => i);
+    const chunk = concat(frame(0, a), frame(0, a).subarray(0, 20));
+    const [first] = p.push(chunk);
+    expect(first?.kind === "frame" && first.payload.buffer).toBe(chunk.buffer);
+    const [second] = p.push(frame(0, a).subarray(20));
+    expect(second?.kind === "frame" && [...second.payload]).toEqual([...a]);
+    expect(second?.kind === "frame" && second.payload.buffer).not.toBe(chunk.buffer);
+    chunk.fill(0); // the parser keeps nothing of the chunk it copied out
+    expect(second?.kind === "frame" && [...second.payload]).toEqual([...a]);
+  });
+});
