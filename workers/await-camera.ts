@@ -4,7 +4,7 @@
  * after the request, and gives up at a deadline. The caller holds a lease meanwhile.
  */
 import { CameraTimeoutError, CameraUnreachableError } from "../src/errors.ts";
-import type { NetworkClass } from "../src/pipeline/network-class.ts";
+import type { CameraNetwork } from "../src/cameras/camera.ts";
 import { NETWORK_TIMEOUTS } from "../src/pipeline/network-class.ts";
 import { cameraWaitSeconds, cameraWaitTimeoutsTotal } from "../src/metrics.ts";
 import type { CameraStatusStore } from "../src/state/camera-status-store.ts";
@@ -32,7 +32,7 @@ export interface AwaitCameraDeps {
 export async function awaitCamera<T>(
   deps: AwaitCameraDeps,
   cameraId: string,
-  network: NetworkClass,
+  network: CameraNetwork,
   requestedAt: number,
   extraMs: number,
   ready: () => Promise<T | undefined>,
@@ -56,7 +56,7 @@ export async function awaitCamera<T>(
 async function pollCamera<T>(
   deps: AwaitCameraDeps,
   cameraId: string,
-  network: NetworkClass,
+  network: CameraNetwork,
   requestedAt: number,
   extraMs: number,
   ready: () => Promise<T | undefined>,

@@ -3,8 +3,7 @@
  * VPN gets more time before camserver calls it hung.
  */
 
-/** `local` (LAN) or `vpn`. */
-export type NetworkClass = "local" | "vpn";
+import type { CameraNetwork } from "../cameras/camera.ts";
 
 /** Timeouts of one network class, ms. */
 export interface NetworkTimeouts {
@@ -16,8 +15,8 @@ export interface NetworkTimeouts {
   readonly stallMs: number;
 }
 
-/** The timeouts of each class (issue 2: local 5 s connect / 3 s read, vpn 10 s / 5 s). */
-export const NETWORK_TIMEOUTS: Readonly<Record<NetworkClass, NetworkTimeouts>> = {
+/** The timeouts of each class. */
+export const NETWORK_TIMEOUTS: Readonly<Record<CameraNetwork, NetworkTimeouts>> = {
   local: { connectMs: 5000, readMs: 3000, stallMs: 5000 },
   vpn: { connectMs: 10000, readMs: 5000, stallMs: 10000 },
 };

@@ -6,7 +6,8 @@
  */
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { DomainError } from "../../errors.ts";
-import type { NetworkClass, NetworkTimeouts } from "../network-class.ts";
+import type { CameraNetwork } from "../../cameras/camera.ts";
+import type { NetworkTimeouts } from "../network-class.ts";
 
 /** Kinds of source, one file each in this directory. */
 export type SourceKind = "rtsp" | "ffmpeg" | "shm";
@@ -23,7 +24,7 @@ export interface SourceCamera {
   readonly username: string | null;
   /** RTSP password, or null. Never logged, never on a command line. */
   readonly password: string | null;
-  readonly network: NetworkClass;
+  readonly network: CameraNetwork;
   /** @defaultValue "auto" */
   readonly sourceEngine: SourceEngine;
 }
