@@ -34,6 +34,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Directory for the database, HLS scratch files, the generated API token and the demo clip. @defaultValue "./data" (`DATA_DIR`) */
   readonly dataDir: string;
+  /** Directory of the files a file-path camera may play (demo clips); any other path is refused. @defaultValue "$DATA_DIR/media" (`MEDIA_DIR`) */
+  readonly mediaDir: string;
   /** Directory of recordings, `<camera>/<recording id>/...`; worker hosts that record share it as one mount. @defaultValue "$DATA_DIR/recordings" (`RECORDINGS_DIR`) */
   readonly recordingsDir: string;
   /** Lifetime of an HLS session in seconds; a start on a live session extends it. @defaultValue 300 (`SESSION_TTL_SEC`) */
@@ -124,6 +126,11 @@ function workerTags(env: Env): string[] {
   return [...new Set(list)];
 }
 
+/** MEDIA_DIR, absolute: `MEDIA_DIR` or `$DATA_DIR/media`. Sources that start outside `loadConfig` read it here too. */
+export function mediaDirOf(env: Env = process.env): string {
+  return resolve(env.MEDIA_DIR || `${resolve(env.DATA_DIR || "./data")}/media`);
+}
+
 /**
  * Reads the configuration from `env`.
  * @throws ConfigError naming the first invalid variable
@@ -145,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisPrefix: prefix,
     databaseUrl: dbRaw,
     dataDir: resolve(env.DATA_DIR || "./data"),
+    mediaDir: mediaDirOf(env),
     recordingsDir: resolve(env.RECORDINGS_DIR || `${resolve(env.DATA_DIR || "./data")}/recordings`),
     sessionTtlSec: int(env, "SESSION_TTL_SEC", 300, 10, 86400),
     hlsIdleTimeoutSec: int(env, "HLS_IDLE_TIMEOUT_SEC", 120, 5, 86400),

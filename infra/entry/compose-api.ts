@@ -70,6 +70,7 @@ export async function composeApi(config: Config, redis: Redis, cameras: CamerasR
     recordRequests,
     recordTimeoutMs: 40_000,
     recordingsDir: config.recordingsDir,
+    mediaDir: config.mediaDir,
     boardQueues: async () => {
       const ids = new Set((await cameras.list()).map((c) => c.id));
       for (const [id, q] of boardCameraQueues) {

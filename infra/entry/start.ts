@@ -1,7 +1,7 @@
 /**
  * `bun run start`: API and worker in one process for a single host. Without REDIS_URL
  * it launches a private redis-server (and stops it on exit); without DATABASE_URL it uses
- * SQLite under DATA_DIR. With DEMO_CLIP set to an H.264 file it registers the camera
+ * SQLite under DATA_DIR. With DEMO_CLIP set to an H.264 file inside MEDIA_DIR it registers the camera
  * `demo` that loops the clip in real time through the same pipeline as an RTSP camera.
  */
 import { mkdir } from "node:fs/promises";
@@ -23,7 +23,8 @@ import { configOrExit, logUnhandledErrors, onShutdown } from "../../src/lifecycl
 const config = configOrExit();
 const log = createLogger(config.logLevel);
 logUnhandledErrors(log);
-await mkdir(config.dataDir, { recursive: true });
+await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+await mkdir(config.mediaDir, { recursive: true });
 const privateRedis = config.redisUrl ? undefined : await startPrivateRedis(config.dataDir);
 const redis = openRedis(config.redisUrl ?? privateRedis!.url);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
@@ -39,7 +40,9 @@ const workers = await startWorkers({ config, redis, cameras, ...recordingRepos, 
 const demoClip = process.env.DEMO_CLIP;
 if (demoClip) {
   try {
-    await cameras.get("demo");
+    const demo = await cameras.get("demo");
+    // The clip moved into MEDIA_DIR; a demo camera stored with the old path follows it.
+    if (demo.sourceUrl !== demoClip) await cameras.update("demo", { sourceUrl: demoClip });
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
     await cameras.create({ id: "demo", name: "Demo camera", sourceUrl: demoClip, username: null, password: null, network: "local" });

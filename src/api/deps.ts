@@ -59,6 +59,8 @@ export interface ApiDeps {
   readonly recordRequests: RecordRequests;
   /** How long a recording start or stop waits for a worker, ms. */
   readonly recordTimeoutMs: number;
+  /** MEDIA_DIR: the only directory a file-path camera may play from; undefined refuses every file path. */
+  readonly mediaDir?: string;
   /** RECORDINGS_DIR: files are served from it and deleted in it (a mount shared with the workers). */
   readonly recordingsDir: string;
   /** Detection events and per-camera event settings (`/v1/events`, the console's event socket). */

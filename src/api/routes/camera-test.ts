@@ -8,6 +8,7 @@
  */
 import { Elysia } from "elysia";
 import { parseCameraCreate, parseCameraPatch } from "../../cameras/camera-input.ts";
+import { checkSourceLocation } from "../../cameras/media-source.ts";
 import { ConflictError, ValidationError } from "../../errors.ts";
 import { probeCamera, type ProbeOptions } from "../camera-probe.ts";
 import type { ApiDeps } from "../deps.ts";
@@ -22,15 +23,17 @@ function testFields(body: unknown): Record<string, unknown> {
 }
 
 /** Camera test routes (mounted under the authenticated `/v1`). */
-export function cameraTestRoutes(deps: Pick<ApiDeps, "cameras" | "status">, opts: ProbeOptions = {}) {
+export function cameraTestRoutes(deps: Pick<ApiDeps, "cameras" | "status" | "mediaDir">, opts: ProbeOptions = {}) {
   return new Elysia()
     .post("/cameras/test", async ({ body }) => {
       const c = parseCameraCreate({ name: "camera test", ...testFields(body) });
+      await checkSourceLocation(c.sourceUrl, deps.mediaDir);
       return probeCamera(c, opts);
     })
     .post("/cameras/:id/test", async ({ params, body }) => {
       const patch = parseCameraPatch(testFields(body));
       const rec = await deps.cameras.get(params.id);
+      await checkSourceLocation(patch.sourceUrl ?? rec.sourceUrl, deps.mediaDir);
       const { state } = await deps.status.read(params.id);
       if (state !== "idle") throw new ConflictError(`camera ${params.id} is ${state}: its pipeline holds the connection, so a test would open a second one`);
       return probeCamera({ ...rec, ...patch }, opts);

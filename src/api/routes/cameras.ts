@@ -6,6 +6,7 @@
 import { Elysia } from "elysia";
 import { parseCameraCreate, parseCameraPatch, publicCamera } from "../../cameras/camera-input.ts";
 import type { CameraRecord } from "../../cameras/camera.ts";
+import { checkSourceLocation } from "../../cameras/media-source.ts";
 import { announceCameraChange, stopCameraNow } from "../../state/camera-control.ts";
 import type { ApiDeps } from "../deps.ts";
 import { endCameraRecordings, splitRecordingSettings, updateRecordingSettings } from "./recording-settings.ts";
@@ -31,7 +32,9 @@ export function cameraRoutes(deps: ApiDeps) {
     .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.get(params.id)))
     .post("/cameras", async ({ body, set }) => {
       const { rest, patch } = splitRecordingSettings(body);
-      const rec = await deps.cameras.create(parseCameraCreate(rest));
+      const input = parseCameraCreate(rest);
+      await checkSourceLocation(input.sourceUrl, deps.mediaDir);
+      const rec = await deps.cameras.create(input);
       if (patch) await updateRecordingSettings(deps, rec.id, patch);
       await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
@@ -41,7 +44,9 @@ export function cameraRoutes(deps: ApiDeps) {
     })
     .patch("/cameras/:id", async ({ params, body }) => {
       const { rest, patch } = splitRecordingSettings(body);
-      const rec = await deps.cameras.update(params.id, parseCameraPatch(rest));
+      const input = parseCameraPatch(rest);
+      if (input.sourceUrl !== undefined) await checkSourceLocation(input.sourceUrl, deps.mediaDir);
+      const rec = await deps.cameras.update(params.id, input);
       if (patch) await updateRecordingSettings(deps, rec.id, patch);
       await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);

@@ -12,8 +12,10 @@
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { isFileSource, resolveMediaFile } from "../../cameras/media-source.ts";
 import { withCredentials } from "../../cameras/source-url.ts";
-import type { DomainError } from "../../errors.ts";
+import { mediaDirOf } from "../../config.ts";
+import { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { FlvDemuxer } from "../../media/flv-demux.ts";
 import { spawnChild } from "../../proc/spawn-child.ts";
@@ -28,6 +30,8 @@ export interface FfmpegSourceOptions {
   readonly transcode?: boolean;
   /** Told once when the source adapts to its camera. */
   readonly log?: Logger;
+  /** MEDIA_DIR: a file source plays only a regular file inside it, checked at each start. @defaultValue `mediaDirOf(process.env)` */
+  readonly mediaDir?: string;
 }
 
 /** A camera pulled through an ffmpeg child. */
@@ -60,7 +64,20 @@ export class FfmpegSource implements Source {
   private async session(s: SourceSession): Promise<DomainError> {
     const { camera, timeouts } = s;
     const started = performance.now();
-    const inputUrl = withCredentials(camera.sourceUrl, camera.username, camera.password);
+    let sourceUrl = camera.sourceUrl;
+    if (isFileSource(sourceUrl)) {
+      // Again at every start: the file may have become a symlink to elsewhere since it was stored.
+      try {
+        sourceUrl = await resolveMediaFile(sourceUrl, this.opts.mediaDir ?? mediaDirOf());
+      } catch (err) {
+        if (err instanceof DomainError) return err;
+        throw err;
+      }
+    }
+    const inputUrl = withCredentials(sourceUrl, camera.username, camera.password);
+    // ffmpeg names its input in errors: a host path never reaches a message or a log line.
+    const paths = isFileSource(sourceUrl) ? [sourceUrl, camera.sourceUrl] : [];
+    const redact = (text: string) => paths.reduce((t, p) => t.split(p).join("<media file>"), s.redact(text));
     let spec: SourceSpec = { inputUrl, timeouts, transcode: this.transcode, probe: this.probe };
     // Credentials go to ffmpeg in a private list file, removed as soon as ffmpeg has read it.
     const credDir = isRtspUrl(inputUrl) && (camera.username || camera.password) ? await mkdtemp(`${tmpdir()}/camserver-src-`) : undefined;
@@ -74,7 +91,7 @@ export class FfmpegSource implements Source {
       label: `source ${camera.id}`,
       stdin: "ignore",
       stdout: "pipe",
-      redact: s.redact,
+      redact,
       signal: s.signal,
     });
     let timedOut: "connect" | "stall" | null = null;
@@ -122,7 +139,7 @@ export class FfmpegSource implements Source {
     const exit = await child.stop("source ended");
     return classifySourceEnd({
       cameraId: camera.id,
-      stderr: exit.stderrTail,
+      stderr: redact(exit.stderrTail),
       gotMedia,
       timedOut,
       connectMs: timeouts.connectMs,

@@ -65,6 +65,7 @@ describe("loadConfig", () => {
       redisPrefix: "cs-2.test_x",
       databaseUrl: "mysql://u:p@db:3306/camserver",
       dataDir: "/var/lib/camserver",
+      mediaDir: "/var/lib/camserver/media",
       recordingsDir: "/var/lib/camserver/recordings",
       sessionTtlSec: 60,
       hlsIdleTimeoutSec: 30,
