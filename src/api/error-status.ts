@@ -1,10 +1,15 @@
 /**
  * The one place that maps errors to HTTP answers. Domain errors carry their status;
- * Elysia's own parse and not-found errors become 400 and 404; everything else is a 500
+ * Elysia's own parse and not-found errors become 400 and 404; a database that cannot be
+ * reached (refused, reset, timed out) is a 503 naming it; everything else is a 500
  * whose message is not shown (it may hold internals).
  */
 import { DomainError, ValidationError } from "../errors.ts";
+import { isDatabaseUnreachable } from "../db/errors.ts";
 import type { Logger } from "../log.ts";
+
+/** Body of the 503 answered while the database cannot be reached. */
+export const DATABASE_UNAVAILABLE = "database unavailable: try again shortly";
 
 /** JSON error body of every failed request. */
 export interface ErrorBody {
@@ -29,6 +34,7 @@ export function errorResponse(code: string | number, raised: unknown): { status:
   if (code === "PARSE") return { status: 400, body: { error: "malformed JSON body" } };
   if (code === "NOT_FOUND") return { status: 404, body: { error: "not found" } };
   if (code === "VALIDATION") return { status: 422, body: { error: "request does not match the schema" } };
+  if (isDatabaseUnreachable(error)) return { status: 503, body: { error: DATABASE_UNAVAILABLE } };
   return { status: 500, body: { error: "internal error" } };
 }
 
@@ -41,5 +47,6 @@ export function logFailure(log: Logger, code: string | number, raised: unknown, 
   if (status < 500) return;
   const error = unwrap(raised);
   if (error instanceof DomainError) log.warn({ err: error.name, status, reason: error.message }, "request failed");
+  else if (status === 503 && isDatabaseUnreachable(error)) log.warn({ err: error instanceof Error ? error.message : String(error), status }, "request failed: database unreachable");
   else log.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error), code, stack: error instanceof Error ? error.stack : undefined }, "request failed");
 }
