@@ -1,7 +1,7 @@
 /**
  * The HTTP API (Elysia): `/health`, `/metrics`, the page at `/`, `/hls/...` (session id
  * as capability), `/v1/...` behind tokens with roles (src/api/auth.ts), and Bull Board at
- * `/admin/queues`.
+ * `/admin/queues`; the API's OpenAPI 3 document at `/openapi.json`, read at `/docs`.
  * Errors are answered in one place (`error-status.ts`).
  */
 import { Elysia } from "elysia";
@@ -9,6 +9,7 @@ import { Authenticator } from "./auth.ts";
 import { BOARD_PATH, createBoard } from "./board.ts";
 import type { ApiDeps } from "./deps.ts";
 import { errorResponse, logFailure } from "./error-status.ts";
+import { openApiDocs } from "./openapi-docs.ts";
 import { requestGuard } from "./request-guard.ts";
 import { cameraRoutes } from "./routes/cameras.ts";
 import { consoleRoutes } from "./routes/console.ts";
@@ -22,6 +23,8 @@ import { streamRoutes } from "./routes/streams.ts";
 import { systemRoutes } from "./routes/system.ts";
 import { webRoutes } from "./routes/web.ts";
 import { seedWebRtcRoutes, whepPreflightRoutes, whepRoutes } from "./routes/whep.ts";
+
+const packageVersion: string = (await Bun.file(new URL("../../package.json", import.meta.url)).json()).version;
 
 /** Builds the API app; call `.listen(port)` on it. */
 export async function createApp(deps: ApiDeps) {
@@ -45,6 +48,7 @@ export async function createApp(deps: ApiDeps) {
       set.status = status;
       return body;
     })
+    .use(openApiDocs(packageVersion))
     .use(systemRoutes(deps))
     .use(await webRoutes())
     .use(hlsRoutes(deps))

@@ -36,9 +36,9 @@ export interface TokenLookup {
 
 type Rule = readonly [method: string, path: RegExp];
 
-/** Answered to anyone: health, readiness, metrics, the page, HLS (the session id is the capability), WHEP preflight, the event socket's upgrade. */
+/** Answered to anyone: health, readiness, metrics, the page, the API's description, HLS (the session id is the capability), WHEP preflight, the event socket's upgrade. */
 const PUBLIC: readonly Rule[] = [
-  ["GET", /^\/(health|ready|metrics|favicon\.ico)?$/],
+  ["GET", /^\/(health|ready|metrics|favicon\.ico|docs|openapi\.json)?$/],
   ["GET", /^\/assets\/[A-Za-z0-9_.-]+$/],
   ["GET", /^\/hls\/[^/]+\/[^/]+$/],
   ["OPTIONS", /^\/v1\/cameras\/[^/]+\/whep(\/[^/]+)?$/],
