@@ -20,6 +20,17 @@ export const accessUnitsTotal = new Counter({
   registers: [registry],
 });
 
+/**
+ * RTP packets of a native RTSP source that could not be depacketized as H.264 (RFC 6184:
+ * a bad NAL unit or FU header, a broken fragmentation unit), by camera. The session goes on.
+ */
+export const rtpMalformedPacketsTotal = new Counter({
+  name: "camserver_rtp_malformed_packets_total",
+  help: "RTP packets from camera sources that could not be depacketized as H.264",
+  labelNames: ["camera"],
+  registers: [registry],
+});
+
 /** Access units a slow consumer lost (skipped to the next keyframe), by camera and kind. */
 export const consumerDroppedTotal = new Counter({
   name: "camserver_consumer_dropped_access_units_total",

@@ -21,6 +21,8 @@ export interface ReceiverSink {
   readonly onParameterSets: (sps: readonly Uint8Array[], pps: readonly Uint8Array[]) => void;
   /** Called once, at the first access unit. */
   readonly onFirstMedia: () => void;
+  /** Called for every RTP packet the assembler rejected (counted, the session goes on). */
+  readonly onMalformedPacket?: () => void;
   /** Ends the session: a stall, or a stream that is not H.264. */
   readonly fail: (error: Error) => void;
 }
@@ -74,6 +76,7 @@ export class RtspReceiver {
     if (out.parameterSets) this.sink.onParameterSets(out.parameterSets.sps, out.parameterSets.pps);
     if (out.error) {
       this.lastError = out.error.message;
+      this.sink.onMalformedPacket?.();
       if (++this.bad >= (this.opts.maxBadPackets ?? 50)) {
         this.sink.fail(new RtspUnsupportedError(`the RTP stream is not the H.264 its SDP announced (${this.bad} bad packets, last: ${this.lastError})`));
       }

@@ -13,6 +13,7 @@
  * and the session's AbortSignal. The domain error for each is in rtsp-failure.ts.
  */
 import { splitCredentials } from "../../cameras/source-url.ts";
+import { rtpMalformedPacketsTotal } from "../../metrics.ts";
 import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { interleavedFrame } from "../../media/rtsp/rtsp-serialize.ts";
@@ -42,6 +43,7 @@ export class RtspSource implements Source {
 
   async run(s: SourceSession): Promise<DomainError> {
     const { camera, timeouts } = s;
+    const malformed = rtpMalformedPacketsTotal.labels(camera.id);
     const split = splitCredentials(camera.sourceUrl);
     const username = camera.username ?? split.username;
     const credentials = username !== undefined ? { username, password: camera.password ?? split.password ?? "" } : undefined;
@@ -97,6 +99,7 @@ export class RtspSource implements Source {
           clearTimeout(connectTimer);
           s.onFirstMedia?.();
         },
+        onMalformedPacket: () => malformed.inc(),
         fail: end,
       }, { stallMs: timeouts.stallMs });
       const play = (await race(hs.client.request("PLAY", hs.baseUrl, { headers: [["Range", "npt=0.000-"]] })))!;
