@@ -21,6 +21,7 @@ import { defaultH264Filename } from "../src/recordings/recording-input.ts";
 import { generateRecordingId, publicRecording } from "../src/recordings/recording-view.ts";
 import type { Keys } from "../src/state/keys.ts";
 import type { LeaseStore } from "../src/state/lease-store.ts";
+import { deleteIfOwned } from "../src/state/owned-key.ts";
 import type { RecordEnsureJob, RecordJob, RecordResult, RecordStartJob } from "../queues/payloads.ts";
 import { awaitCamera, type AwaitCameraDeps } from "./await-camera.ts";
 import { domainFailure } from "./domain-failure.ts";
@@ -100,7 +101,7 @@ async function withStartLock<T>(deps: RecordDeps, cameraId: string, work: () => 
   try {
     return await work();
   } finally {
-    await deps.redis.eval(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`, 1, key, token);
+    await deleteIfOwned(deps.redis, key, token);
   }
 }
 

@@ -8,9 +8,7 @@
 import type Redis from "ioredis";
 import { randomBytes } from "node:crypto";
 import type { Keys } from "./keys.ts";
-
-const REFRESH = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+import { deleteIfOwned, expireIfOwned } from "./owned-key.ts";
 
 /** One holder's claim on one camera. */
 export class Fence {
@@ -35,12 +33,12 @@ export class Fence {
 
   /** Extends the fence. @returns false when it was lost: the caller must stop its source now */
   async refresh(): Promise<boolean> {
-    return (await this.redis.eval(REFRESH, 1, this.keys.fence(this.cameraId), this.token, this.ttlMs)) === 1;
+    return expireIfOwned(this.redis, this.keys.fence(this.cameraId), this.token, this.ttlMs);
   }
 
   /** Releases the fence if this holder still owns it. */
   async release(): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.keys.fence(this.cameraId), this.token);
+    await deleteIfOwned(this.redis, this.keys.fence(this.cameraId), this.token);
   }
 
   /** The token of whoever holds the camera now, or null. */

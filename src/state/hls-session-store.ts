@@ -8,11 +8,11 @@ import type Redis from "ioredis";
 import { randomBytes } from "node:crypto";
 import type { Keys } from "./keys.ts";
 import type { LeaseStore } from "./lease-store.ts";
+import { deleteIfOwned } from "./owned-key.ts";
 
 /** The per-camera opening lock lives at most this long, ms; waiters poll every LOCK_POLL_MS. */
 const LOCK_MS = 2000;
 const LOCK_POLL_MS = 10;
-const UNLOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 /** One HLS session as the API shows it. */
 export interface HlsSession {
@@ -47,7 +47,7 @@ export class HlsSessionStore {
    */
   async openOrExtend(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
     // One opener per camera at a time, so concurrent first starts share one session.
-    const lock = `${this.keys.hlsCameraSession(cameraId)}:lock`;
+    const lock = this.keys.hlsSessionOpenLock(cameraId);
     const token = randomBytes(6).toString("hex");
     for (let tries = 0; (await this.redis.set(lock, token, "PX", LOCK_MS, "NX")) !== "OK"; tries++) {
       if (tries * LOCK_POLL_MS > LOCK_MS) throw new Error(`could not open the HLS session of camera ${cameraId}: lock held`);
@@ -56,7 +56,7 @@ export class HlsSessionStore {
     try {
       return await this.openLocked(cameraId);
     } finally {
-      await this.redis.eval(UNLOCK, 1, lock, token);
+      await deleteIfOwned(this.redis, lock, token);
     }
   }
 

@@ -35,6 +35,10 @@ export class Keys {
   hlsCameraSession(cameraId: string): string {
     return `${this.prefix}:hls:camera:${cameraId}`;
   }
+  /** Short lock (random token) around opening a camera's HLS session. */
+  hlsSessionOpenLock(cameraId: string): string {
+    return `${this.hlsCameraSession(cameraId)}:lock`;
+  }
   /** ZSET of HLS session ids, score = lease expiry (epoch ms). */
   hlsSessions(): string {
     return `${this.prefix}:hls:sessions`;
