@@ -4,7 +4,7 @@
  * `failedReason` back and rebuilds the same class with `decodeJobError`, so the
  * API answers with the status the worker meant (404, 502, 504 ...).
  */
-import { DomainError, ValidationError, domainErrorClasses } from "../src/errors.ts";
+import { DomainError, ValidationError, rebuildDomainError, type DomainErrorInfo } from "../src/errors.ts";
 
 const MARK = "domain-error:";
 
@@ -18,14 +18,7 @@ export function encodeDomainError(err: DomainError): string {
 export function decodeJobError(reason: string): DomainError {
   if (!reason.startsWith(MARK)) return new DomainError(reason);
   try {
-    const { name, message, field } = JSON.parse(reason.slice(MARK.length)) as { name: string; message: string; field?: string };
-    if (name === "ValidationError") {
-      const e = new ValidationError(field ?? "body", "");
-      e.message = message;
-      return e;
-    }
-    const Cls = (domainErrorClasses[name as keyof typeof domainErrorClasses] ?? DomainError) as new (message: string) => DomainError;
-    return new Cls(message);
+    return rebuildDomainError(JSON.parse(reason.slice(MARK.length)) as DomainErrorInfo);
   } catch {
     return new DomainError(reason);
   }

@@ -79,19 +79,41 @@ export class StorageError extends DomainError {
   override readonly status = 507;
 }
 
-/** Every domain error class by name, to rebuild errors that crossed a process boundary. */
-export const domainErrorClasses = {
-  DomainError,
+/** Every domain error class below DomainError with a `(message)` constructor, by name (ValidationError is rebuilt on its own). */
+const domainErrorClasses = {
   BadRequestError,
   UnauthorizedError,
   ForbiddenError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   NotFoundError,
-  ValidationError,
   ConflictError,
   CameraUnreachableError,
   CameraTimeoutError,
   CapacityError,
   StorageError,
 } as const;
+
+/** A domain error as it crosses a process boundary (a job's failure reason, a camera's status hash). */
+export interface DomainErrorInfo {
+  /** The class name (`err.name`). */
+  readonly name: string;
+  readonly message: string;
+  /** The offending field of a ValidationError. */
+  readonly field?: string;
+}
+
+/**
+ * Rebuilds a domain error from its name and message: the class of that name keeps its HTTP
+ * status; any other name (the base DomainError, a class of another module) becomes `fallback`.
+ * @param fallback the class for names this module does not define @defaultValue DomainError (500)
+ */
+export function rebuildDomainError(info: DomainErrorInfo, fallback: new (message: string) => DomainError = DomainError): DomainError {
+  if (info.name === "ValidationError") {
+    const e = new ValidationError(info.field ?? "body", "");
+    e.message = info.message;
+    return e;
+  }
+  const Cls = Object.hasOwn(domainErrorClasses, info.name) ? domainErrorClasses[info.name as keyof typeof domainErrorClasses] : fallback;
+  return new Cls(info.message);
+}

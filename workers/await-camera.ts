@@ -3,7 +3,7 @@
  * pipeline job in its queue, watches the holder's state for a failure that happened
  * after the request, and gives up at a deadline. The caller holds a lease meanwhile.
  */
-import { CameraTimeoutError, CameraUnreachableError } from "../src/errors.ts";
+import { CameraTimeoutError, CameraUnreachableError, rebuildDomainError } from "../src/errors.ts";
 import type { CameraNetwork } from "../src/cameras/camera.ts";
 import { NETWORK_TIMEOUTS } from "../src/pipeline/network-class.ts";
 import { cameraWaitSeconds, cameraWaitTimeoutsTotal } from "../src/metrics.ts";
@@ -26,8 +26,9 @@ export interface AwaitCameraDeps {
  * @param requestedAt epoch ms of the request: only failures after it count
  * @param extraMs time allowed after the connect timeout (a GOP, a first segment)
  * @param kind what waits, for metrics: `stream`, `snapshot`, `webrtc`, `record`
- * @throws CameraUnreachableError (502) or CameraTimeoutError (504) as the holder reported
- *   them, or CameraTimeoutError at the deadline
+ * @throws the holder's error rebuilt by name (src/errors.ts `rebuildDomainError`):
+ *   CameraUnreachableError (502) or CameraTimeoutError (504) as the holder reported them, a
+ *   source-side class as CameraUnreachableError; or CameraTimeoutError at the deadline
  */
 export async function awaitCamera<T>(
   deps: AwaitCameraDeps,
@@ -73,8 +74,7 @@ async function pollCamera<T>(
     }
     const st = await deps.status.read(cameraId);
     if (st.lastError && st.lastError.at >= requestedAt && st.state === "retrying") {
-      const Cls = st.lastError.name === "CameraTimeoutError" ? CameraTimeoutError : CameraUnreachableError;
-      throw new Cls(st.lastError.message);
+      throw rebuildDomainError(st.lastError, CameraUnreachableError);
     }
     if (now > deadline) throw new CameraTimeoutError(`camera ${cameraId} gave no video within ${Math.round((deadline - requestedAt) / 1000)} s`);
     await Bun.sleep(POLL_MS);
