@@ -5,6 +5,7 @@
 import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { WORKER_TAG_PATTERN } from "./cameras/worker-tag.ts";
+import { parseSecret, SecretFormatError } from "./db/password-seal.ts";
 import { parseRedisUrl, RedisUrlError } from "./redis-url.ts";
 
 /** A configuration variable holds a value camserver cannot use. */
@@ -44,6 +45,8 @@ export interface Config {
   readonly hlsIdleTimeoutSec: number;
   /** How long a pipeline outlives its last lease, in ms. @defaultValue 10000 (`PIPELINE_GRACE_MS`) */
   readonly pipelineGraceMs: number;
+  /** Key of camera passwords at rest, 32 bytes as hex or base64; undefined means one generated into `$DATA_DIR/secret`. (`CAMSERVER_SECRET`) */
+  readonly cameraSecret?: string | undefined;
   /** Bearer token for `/v1`; undefined means `start` generates one under `dataDir`. (`API_TOKEN`) */
   readonly apiToken: string | undefined;
   /** Name of this worker process as shown in camera state and Bull Board. @defaultValue "<hostname>:<pid>" (`WORKER_ID`) */
@@ -140,6 +143,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (dbRaw && /^[a-z]+:\/\//.test(dbRaw)) url(env, "DATABASE_URL", ["mysql:"]);
   const token = env.API_TOKEN || undefined;
   if (token !== undefined && token.length < 8) throw new ConfigError("API_TOKEN", "must be at least 8 characters");
+  const cameraSecret = env.CAMSERVER_SECRET || undefined;
+  if (cameraSecret !== undefined) {
+    try {
+      parseSecret(cameraSecret);
+    } catch (err) {
+      if (err instanceof SecretFormatError) throw new ConfigError("CAMSERVER_SECRET", "must be 32 bytes, as 64 hex digits or base64");
+      throw err;
+    }
+  }
   const prefix = env.REDIS_PREFIX || "camserver";
   if (!/^[A-Za-z0-9_.-]+$/.test(prefix)) throw new ConfigError("REDIS_PREFIX", "may hold only letters, digits, _ . -");
   const level = env.LOG_LEVEL || "info";
@@ -158,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     hlsIdleTimeoutSec: int(env, "HLS_IDLE_TIMEOUT_SEC", 120, 5, 86400),
     pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),
     apiToken: token,
+    cameraSecret,
     workerId: env.WORKER_ID || `${hostname()}:${process.pid}`,
     metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0, 1, 65535) : undefined,
     webrtcPublicIps: ips(env),

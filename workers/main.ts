@@ -10,6 +10,7 @@ import { createLogger } from "../src/log.ts";
 import { registry } from "../src/metrics.ts";
 import { openRedis } from "../queues/connection.ts";
 import { configOrExit, logUnhandledErrors, onShutdown } from "../src/lifecycle.ts";
+import { resolveCameraSeal } from "../src/db/camera-secret.ts";
 import { startWorkers } from "./runtime.ts";
 
 const config = configOrExit();
@@ -21,7 +22,7 @@ const log = createLogger(config.logLevel, "camserver-worker");
 logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db), ...recordingRepositories(database.db), log });
+const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }), ...recordingRepositories(database.db), log });
 // Worker hosts serve no API; METRICS_PORT gives Prometheus their pipeline metrics.
 const metrics = config.metricsPort
   ? Bun.serve({

@@ -10,6 +10,7 @@ import { MAX_REQUEST_BODY } from "../../src/api/body-limit.ts";
 import { CamerasRepository } from "../../src/db/cameras-repository.ts";
 import { createLogger } from "../../src/log.ts";
 import { openRedis } from "../../queues/connection.ts";
+import { resolveCameraSeal } from "../../src/db/camera-secret.ts";
 import { resolveApiToken } from "./api-token.ts";
 import { composeApi } from "./compose-api.ts";
 import { configOrExit, logUnhandledErrors, onShutdown } from "../../src/lifecycle.ts";
@@ -24,7 +25,7 @@ logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { token } = await resolveApiToken(config.apiToken, config.dataDir);
-const api = await composeApi(config, redis, new CamerasRepository(database.db), token, new ApiTokensRepository(database.db), log, recordingRepositories(database.db), eventRepositories(database.db));
+const api = await composeApi(config, redis, new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }), token, new ApiTokensRepository(database.db), log, recordingRepositories(database.db), eventRepositories(database.db));
 // Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
 api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 log.info({ port: api.app.server?.port }, "api listening");

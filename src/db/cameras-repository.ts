@@ -2,6 +2,7 @@
  * Cameras in the database. Same behaviour on SQLite and MySQL: no `returning()` (MySQL
  * ignores it), results are read back; ids compare case-sensitively; instants and settings
  * are numbers. Stored source URLs never carry credentials; stored settings are in range.
+ * Passwords are sealed on every write and opened on read (src/db/password-seal.ts).
  */
 import type { Kysely, Selectable } from "kysely";
 import { type CameraPatch, type CameraRecord, cameraSourceEngines, type CameraSourceEngine, type NewCamera } from "../cameras/camera.ts";
@@ -10,6 +11,7 @@ import { hasCredentials } from "../cameras/source-url.ts";
 import { readWorkerTag } from "../cameras/worker-tag.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { intColumn } from "./int-column.ts";
+import { type PasswordSeal, SealedPasswordError } from "./password-seal.ts";
 import type { CamerasTable, Schema } from "./schema.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
 
@@ -22,15 +24,33 @@ export interface CamerasRepositoryOptions {
    * @defaultValue `Date.now`
    */
   now?: () => number;
+  /**
+   * Seals passwords on write and opens them on read (CAMSERVER_SECRET). Without it passwords
+   * are written in clear and sealed ones do not open: only tests of other concerns omit it.
+   */
+  seal?: PasswordSeal;
 }
 
-function toRecord(row: Selectable<CamerasTable>): CameraRecord {
+/**
+ * `strict`: a password that does not open throws; otherwise the camera reads without it
+ * (listing and the answer to an update still work, so the password can be entered again).
+ */
+function toRecord(row: Selectable<CamerasTable>, seal: PasswordSeal | undefined, strict: boolean): CameraRecord {
+  let password = row.password;
+  if (password !== null) {
+    try {
+      password = seal ? seal.open(password, `camera ${row.id}'s password`) : password;
+    } catch (err) {
+      if (strict || !(err instanceof SealedPasswordError)) throw err;
+      password = null;
+    }
+  }
   return {
     id: row.id,
     name: row.name,
     sourceUrl: row.source_url,
     username: row.username,
-    password: row.password,
+    password,
     network: row.network,
     snapshotIntervalS: intColumn(row.snapshot_interval_s, "cameras.snapshot_interval_s"),
     maxViewers: intColumn(row.max_viewers, "cameras.max_viewers"),
@@ -58,10 +78,16 @@ function checkSourceEngine(engine: CameraSourceEngine): CameraSourceEngine {
 export class CamerasRepository {
   readonly #db: Kysely<Schema>;
   readonly #now: () => number;
+  readonly #seal: PasswordSeal | undefined;
 
   constructor(db: Kysely<Schema>, options: CamerasRepositoryOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
+    this.#seal = options.seal;
+  }
+
+  #sealed(password: string | null | undefined): string | null | undefined {
+    return password == null || !this.#seal ? password : this.#seal.seal(password);
   }
 
   /**
@@ -88,7 +114,7 @@ export class CamerasRepository {
           name: input.name,
           source_url: input.sourceUrl,
           username: input.username,
-          password: input.password,
+          password: this.#sealed(input.password),
           network: input.network,
           snapshot_interval_s: snapshotIntervalS,
           max_viewers: maxViewers,
@@ -105,17 +131,40 @@ export class CamerasRepository {
     return this.get(input.id);
   }
 
-  /** The camera with this id. @throws NotFoundError `camera <id> not found`. */
+  /**
+   * The camera with this id, its password opened.
+   * @throws NotFoundError `camera <id> not found`; SealedPasswordError naming CAMSERVER_SECRET
+   *   when its password does not open (only this camera fails).
+   */
   async get(id: string): Promise<CameraRecord> {
-    const row = await this.#db.selectFrom("cameras").selectAll().where("id", "=", id).executeTakeFirst();
-    if (!row) throw new NotFoundError(`camera ${id} not found`);
-    return toRecord(row);
+    return this.#read(id, true);
   }
 
-  /** Every camera, oldest first (`created_at`, then `id`). */
+  async #read(id: string, strict: boolean): Promise<CameraRecord> {
+    const row = await this.#db.selectFrom("cameras").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`camera ${id} not found`);
+    return toRecord(row, this.#seal, strict);
+  }
+
+  /** Every camera, oldest first (`created_at`, then `id`); one whose password does not open is listed without it. */
   async list(): Promise<CameraRecord[]> {
     const rows = await this.#db.selectFrom("cameras").selectAll().orderBy("created_at").orderBy("id").execute();
-    return rows.map(toRecord);
+    return rows.map((row) => toRecord(row, this.#seal, false));
+  }
+
+  /**
+   * Re-seals every stored password under `next` (clear-text ones too) and returns how many
+   * were written; run with the repository's current seal, then switch to `next`.
+   * @throws SealedPasswordError when a password does not open under the current secret
+   *   (nothing is written then: every password is opened before the first write).
+   */
+  async reseal(next: PasswordSeal): Promise<number> {
+    const rows = await this.#db.selectFrom("cameras").select(["id", "password"]).where("password", "is not", null).execute();
+    const opened = rows.map((r) => ({ id: r.id, password: this.#seal ? this.#seal.open(r.password!, `camera ${r.id}'s password`) : r.password! }));
+    await this.#db.transaction().execute(async (trx) => {
+      for (const r of opened) await trx.updateTable("cameras").set({ password: next.seal(r.password) }).where("id", "=", r.id).execute();
+    });
+    return opened.length;
   }
 
   /**
@@ -136,7 +185,7 @@ export class CamerasRepository {
         name: patch.name,
         source_url: patch.sourceUrl,
         username: patch.username,
-        password: patch.password,
+        password: this.#sealed(patch.password),
         network: patch.network,
         snapshot_interval_s: patch.snapshotIntervalS,
         max_viewers: patch.maxViewers,
@@ -147,8 +196,8 @@ export class CamerasRepository {
       .where("id", "=", id)
       .executeTakeFirst();
     // Zero rows can also mean "matched but unchanged" on MySQL without FOUND_ROWS: get() decides.
-    if (result.numUpdatedRows === 0n) await this.get(id);
-    return this.get(id);
+    if (result.numUpdatedRows === 0n) await this.#read(id, false);
+    return this.#read(id, false);
   }
 
   /** Removes the camera. @throws NotFoundError when there is none with this id. */

@@ -1,8 +1,11 @@
 /**
  * Opens camserver's database and migrates it: MySQL/MariaDB for a `mysql://` URL, else
  * SQLite (the given file, or `<dataDir>/camserver.db`). Only entry points call this.
+ * A SQLite database and its WAL/SHM files are private (0600; SQLite gives the WAL and SHM
+ * the database file's mode) and the default data directory is created 0700: they hold
+ * camera settings and tokens.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { Kysely, type Dialect } from "kysely";
 import { redactUrl } from "../cameras/source-url.ts";
@@ -25,15 +28,27 @@ export interface OpenDatabaseOptions {
   dataDir: string;
 }
 
-function chooseDialect(opts: OpenDatabaseOptions): { name: SqlDialectName; dialect: Dialect } {
+/** Creates the SQLite file 0600 when absent and sets it and its WAL/SHM files to 0600. */
+function makePrivate(file: string | undefined): void {
+  if (file === undefined || file === ":memory:") return;
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
+function chooseDialect(opts: OpenDatabaseOptions): { name: SqlDialectName; dialect: Dialect; file?: string } {
   const url = opts.url?.trim();
   if (url && /^mysql:\/\//i.test(url)) return { name: "mysql", dialect: createMysqlDialect(url) };
   if (url && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     throw new DatabaseUrlError(`database url ${redactUrl(url)}: use mysql:// or a SQLite file path`);
   }
-  if (url) return { name: "sqlite", dialect: createSqliteDialect(url) };
-  mkdirSync(opts.dataDir, { recursive: true });
-  return { name: "sqlite", dialect: createSqliteDialect(join(opts.dataDir, "camserver.db")) };
+  if (url) {
+    makePrivate(url);
+    return { name: "sqlite", dialect: createSqliteDialect(url), file: url };
+  }
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const file = join(opts.dataDir, "camserver.db");
+  makePrivate(file);
+  return { name: "sqlite", dialect: createSqliteDialect(file), file };
 }
 
 /**
@@ -42,10 +57,11 @@ function chooseDialect(opts: OpenDatabaseOptions): { name: SqlDialectName; diale
  *   failed (or with no name when the database could not be reached); nothing stays open.
  */
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  const { name, dialect } = chooseDialect(opts);
+  const { name, dialect, file } = chooseDialect(opts);
   const db = new Kysely<Schema>({ dialect });
   try {
     await migrateToLatest(db, schemaMigrations(name));
+    makePrivate(file); // WAL and SHM exist now
   } catch (err) {
     await db.destroy().catch(() => {});
     throw err;

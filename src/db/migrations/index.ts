@@ -12,6 +12,7 @@ import { recordingsMigration } from "./0005-recordings.ts";
 import { apiTokensMigration } from "./0006-api-tokens.ts";
 import { eventsMigration } from "./0007-events.ts";
 import { workerTagSourceEngineMigration } from "./0008-worker-tag-source-engine.ts";
+import { sealedPasswordMigration } from "./0009-sealed-password.ts";
 
 /** The migrations of camserver's schema for one dialect, keyed by name. */
 export function schemaMigrations(dialect: SqlDialectName): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function schemaMigrations(dialect: SqlDialectName): Record<string, Migrat
     "0006_api_tokens": apiTokensMigration(dialect),
     "0007_events": eventsMigration(dialect),
     "0008_worker_tag_source_engine": workerTagSourceEngineMigration(dialect),
+    "0009_sealed_password": sealedPasswordMigration(dialect),
   };
 }
