@@ -1,0 +1,205 @@
+/**
+ * Soak benchmark (not a bun test):
+ *   `bun test/bench/soak.ts [--cycles N] [--parallel P] [--kill-every K]`
+ *
+ * One camserver API and two workers (shared Redis prefix, a dedicated MariaDB database, one
+ * recordings directory) in front of three cameras: a healthy test-bed RTSP camera, a hung
+ * one (accepts TCP, never answers) and a flaky one (the healthy camera behind a proxy that
+ * drops every connection 2 s after accept). `--cycles` (default 1000) cycles, `--parallel`
+ * (default 3) at a time, each one of: an HLS start, a playlist read and a stop; a snapshot;
+ * a WebRTC viewer (WHEP) that waits for a frame and leaves; a recording with
+ * `max_duration_s` 2 (healthy camera). Every `--kill-every` (default 150) cycles worker B
+ * is SIGKILLed and started again with the same WORKER_ID.
+ *
+ * After warm-up (the first 10 % of cycles) the RSS of the API and of worker A (never
+ * killed) is sampled; at the end, after every session was stopped and the pipeline grace
+ * passed, it prints: ffmpeg processes left (target 0), RSS growth (target < 10 %), Redis
+ * keys of the prefix against the baseline taken before the first cycle, how many
+ * recordings decode cleanly with ffmpeg (all of them), and the outcome counts per kind.
+ * A final JSON line has the same figures. Everything is stopped in `finally`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import Redis from "ioredis";
+import { startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
+import { createTestDatabase, type TestDatabase } from "../support/mysql.ts";
+import { decodeErrors, probeDuration } from "../support/recording-probe.ts";
+import { startBlackhole, startFlakyCamera, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { connectWhep } from "../support/whep-client.ts";
+import { atCleanup, cleanup, intArg, leftovers, log, needles, runBench, trackDir, trackPid, trackPrefix } from "./kit/bench.ts";
+
+const CYCLES = intArg("--cycles", 1000);
+const PARALLEL = intArg("--parallel", 3);
+const KILL_EVERY = intArg("--kill-every", 150);
+/** Longest one operation may take before it counts as hung, ms. */
+const OP_TIMEOUT_MS = 20_000;
+
+const CAMERAS = ["healthy", "hung", "flaky"] as const;
+type CameraName = (typeof CAMERAS)[number];
+type Kind = "hls" | "snapshot" | "whep" | "recording";
+
+/** RSS of a process in MB (VmRSS of /proc). */
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** ffmpeg processes whose command line names one of the cameras' ports. */
+function ffmpegLeft(ports: number[]): number {
+  const ps = Bun.spawnSync(["ps", "-eo", "stat=,args="]).stdout.toString().split("\n");
+  return ps.filter((l) => !l.trim().startsWith("Z") && /\bffmpeg\b/.test(l) && ports.some((p) => l.includes(`:${p}/`))).length;
+}
+
+async function keyCount(redis: Redis, prefix: string): Promise<number> {
+  let n = 0;
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    n += keys.length;
+  } while (cursor !== "0");
+  return n;
+}
+
+/** `p` or a rejection after `ms`. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: ReturnType<typeof setTimeout>;
+  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+}
+
+async function main(): Promise<void> {
+  const outcomes = new Map<string, number>();
+  const count = (k: string): void => void outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+  let db: TestDatabase | undefined;
+  const redis = new Redis(TEST_REDIS_URL);
+  atCleanup(async () => {
+    redis.disconnect();
+    await db?.drop().catch(() => {});
+  });
+  try {
+    db = await createTestDatabase();
+    const healthy = await startRtspCamera();
+    const hung = await startBlackhole();
+    const flakyProxy = await startFlakyCamera(`127.0.0.1:${healthy.port}`, ["--mode", "drop", "--after", "2"]);
+    const flaky = { ...flakyProxy, url: `rtsp://127.0.0.1:${flakyProxy.port}/stream1` };
+    const cams: Record<CameraName, TestbedServer> = { healthy, hung, flaky };
+    const ports = Object.values(cams).map((c) => c.port);
+    for (const c of Object.values(cams)) trackPid(c.pid), needles.push(`:${c.port}/`);
+    const prefix = trackPrefix(testPrefix("soak"));
+    const recordingsDir = trackDir(tempDir("soak-recordings"));
+    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: db.url, RECORDINGS_DIR: recordingsDir, PIPELINE_GRACE_MS: "1000", LOG_LEVEL: "warn" };
+    const api = await startCamserver("api", { ...env, DATA_DIR: trackDir(tempDir("soak-api")) });
+    const startWorker = (id: string) => startCamserver("worker", { ...env, DATA_DIR: trackDir(tempDir(`soak-${id}`)), WORKER_ID: id, LOG_LEVEL: "info" });
+    const workerA = await startWorker("worker-a");
+    let workerB: CamserverProcess = await startWorker("worker-b");
+    for (const p of [api, workerA, workerB]) trackPid(p.pid);
+    for (const name of CAMERAS) {
+      const r = await api.call("POST", "/v1/cameras", { id: name, name, source_url: cams[name].url });
+      if (r.status !== 201) throw new Error(`camera ${name}: ${r.status} ${r.text}`);
+    }
+    await Bun.sleep(2000);
+    const baselineKeys = await keyCount(redis, prefix);
+    const recordings: string[] = [];
+
+    const op = async (i: number): Promise<void> => {
+      const kind = (["hls", "snapshot", "whep", "recording"] as const)[i % 4] as Kind;
+      const cam: CameraName = kind === "recording" || kind === "whep" ? (i % 3 === 0 ? "flaky" : "healthy") : CAMERAS[Math.floor(i / 4) % 3]!;
+      const tag = `${kind}/${cam}`;
+      try {
+        if (kind === "hls") {
+          const s = await within(api.call("POST", "/v1/streams/start", { camera_id: cam }), OP_TIMEOUT_MS, tag);
+          if (s.status !== 200) return count(`${tag} ${s.status}`);
+          const pl = await within(fetch(`${api.base}${s.json.hls_url}`), OP_TIMEOUT_MS, tag);
+          await pl.arrayBuffer();
+          await api.call("POST", "/v1/streams/stop", { session_id: s.json.session_id });
+          count(`${tag} playlist ${pl.status}`);
+        } else if (kind === "snapshot") {
+          const r = await within(api.call("GET", `/v1/cameras/${cam}/snapshot`), OP_TIMEOUT_MS, tag);
+          count(`${tag} ${r.status}`);
+        } else if (kind === "whep") {
+          const v = await within(connectWhep(api.base, cam, TEST_TOKEN), OP_TIMEOUT_MS, tag).catch((e: Error & { status?: number }) => {
+            count(`${tag} ${e.status ?? e.message.slice(0, 40)}`);
+            return undefined;
+          });
+          if (!v) return;
+          const t0 = Date.now();
+          while (v.frames.length === 0 && Date.now() - t0 < 5000) await Bun.sleep(50);
+          count(`${tag} ${v.frames.length > 0 ? "frames" : "no frames"}`);
+          if (v.location) await fetch(new URL(v.location, api.base), { method: "DELETE", headers: { authorization: `Bearer ${TEST_TOKEN}` } }).catch(() => {});
+          await v.close();
+        } else {
+          const r = await within(api.call("POST", "/v1/recordings", { camera_id: cam, max_duration_s: 2 }), OP_TIMEOUT_MS, tag);
+          if (r.status === 201) recordings.push(r.json.id);
+          count(`${tag} ${r.status}`);
+        }
+      } catch (err) {
+        count(`${tag} error: ${(err as Error).message.slice(0, 60)}`);
+      }
+    };
+
+    let next = 0;
+    let warm: { api: number; a: number } | undefined;
+    const t0 = Date.now();
+    const lane = async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= CYCLES) return;
+        if (i > 0 && i % KILL_EVERY === 0) {
+          log(`cycle ${i}: SIGKILL worker-b (${workerB.pid})`);
+          await workerB.kill();
+          workerB = await startWorker("worker-b");
+          trackPid(workerB.pid);
+        }
+        if (i === Math.floor(CYCLES / 10)) {
+          warm = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
+          log(`warm-up done at cycle ${i}: RSS api ${warm.api.toFixed(1)} MB, worker-a ${warm.a.toFixed(1)} MB`);
+        }
+        if (i % 50 === 0) log(`cycle ${i}/${CYCLES}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        await op(i);
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL }, lane));
+    const elapsedS = (Date.now() - t0) / 1000;
+
+    // Let recordings end and pipelines pass their grace.
+    const pending = async () => {
+      let open = 0;
+      for (const id of recordings) if ((await api.call("GET", `/v1/recordings/${id}`)).json?.state === "recording") open++;
+      return open;
+    };
+    for (let waited = 0; waited < 30_000 && (await pending()) > 0; waited += 1000) await Bun.sleep(1000);
+    await Bun.sleep(4000);
+    const end = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
+    const endKeys = await keyCount(redis, prefix);
+    const ffmpeg = ffmpegLeft(ports);
+
+    let valid = 0;
+    const invalid: string[] = [];
+    const dir = trackDir(tempDir("soak-files"));
+    for (const id of recordings) {
+      const res = await fetch(`${api.base}/v1/recordings/${id}/file`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      const file = `${dir}/${id}.mp4`;
+      writeFileSync(file, new Uint8Array(await res.arrayBuffer()));
+      const errors = res.status === 200 ? decodeErrors(file) : `HTTP ${res.status}`;
+      if (!errors && probeDuration(file) > 0) valid++;
+      else invalid.push(`${id}: ${errors.slice(0, 120)}`);
+    }
+    const growth = (a: number, b: number) => ((b - a) / a) * 100;
+    const w = warm ?? end;
+    console.log(`\nsoak: ${CYCLES} cycles, ${PARALLEL} at a time, worker-b killed every ${KILL_EVERY}, ${elapsedS.toFixed(0)} s`);
+    console.log(`ffmpeg processes left:      ${ffmpeg} (target 0)`);
+    console.log(`RSS api after warm-up:      ${w.api.toFixed(1)} -> ${end.api.toFixed(1)} MB (${growth(w.api, end.api).toFixed(1)} %, target < 10 %)`);
+    console.log(`RSS worker-a after warm-up: ${w.a.toFixed(1)} -> ${end.a.toFixed(1)} MB (${growth(w.a, end.a).toFixed(1)} %, target < 10 %)`);
+    console.log(`Redis keys of the prefix:   ${baselineKeys} before, ${endKeys} after`);
+    console.log(`recordings valid (ffmpeg):  ${valid}/${recordings.length}`);
+    for (const line of invalid.slice(0, 10)) console.log(`  invalid ${line}`);
+    console.log("outcomes:");
+    for (const [k, n] of [...outcomes].sort()) console.log(`  ${k.padEnd(50)} ${n}`);
+    console.log(JSON.stringify({ cycles: CYCLES, elapsed_s: elapsedS, ffmpeg_left: ffmpeg, rss_mb: { warm: w, end }, redis_keys: { baseline: baselineKeys, end: endKeys }, recordings: { valid, total: recordings.length }, outcomes: Object.fromEntries(outcomes) }));
+  } finally {
+    await cleanup();
+    const left = leftovers();
+    if (left.length) log(`left running: ${left.join("; ")}`);
+  }
+}
+
+await runBench(main);
