@@ -49,16 +49,21 @@ function ffmpegLeft(ports: number[]): number {
   return ps.filter((l) => !l.trim().startsWith("Z") && /\bffmpeg\b/.test(l) && ports.some((p) => l.includes(`:${p}/`))).length;
 }
 
-async function keyCount(redis: Redis, prefix: string): Promise<number> {
-  let n = 0;
+/** Keys of `prefix` grouped by shape (ids, numbers and camera names replaced by `*`). */
+async function keyShapes(redis: Redis, prefix: string): Promise<Map<string, number>> {
+  const shapes = new Map<string, number>();
   let cursor = "0";
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
     cursor = next;
-    n += keys.length;
+    for (const k of keys) {
+      const shape = k.slice(prefix.length).replace(/(healthy|hung|flaky)/g, "<cam>").replace(/[0-9a-f]{16,}|\b\d+\b|[A-Za-z0-9_-]{20,}/g, "*");
+      shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
+    }
   } while (cursor !== "0");
-  return n;
+  return shapes;
 }
+const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** `p` or a rejection after `ms`. */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -97,7 +102,8 @@ async function main(): Promise<void> {
       if (r.status !== 201) throw new Error(`camera ${name}: ${r.status} ${r.text}`);
     }
     await Bun.sleep(2000);
-    const baselineKeys = await keyCount(redis, prefix);
+    const baselineShapes = await keyShapes(redis, prefix);
+    const baselineKeys = total(baselineShapes);
     const recordings: string[] = [];
 
     const op = async (i: number): Promise<void> => {
@@ -169,7 +175,8 @@ async function main(): Promise<void> {
     for (let waited = 0; waited < 30_000 && (await pending()) > 0; waited += 1000) await Bun.sleep(1000);
     await Bun.sleep(4000);
     const end = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
-    const endKeys = await keyCount(redis, prefix);
+    const endShapes = await keyShapes(redis, prefix);
+    const endKeys = total(endShapes);
     const ffmpeg = ffmpegLeft(ports);
 
     let valid = 0;
@@ -190,6 +197,7 @@ async function main(): Promise<void> {
     console.log(`RSS api after warm-up:      ${w.api.toFixed(1)} -> ${end.api.toFixed(1)} MB (${growth(w.api, end.api).toFixed(1)} %, target < 10 %)`);
     console.log(`RSS worker-a after warm-up: ${w.a.toFixed(1)} -> ${end.a.toFixed(1)} MB (${growth(w.a, end.a).toFixed(1)} %, target < 10 %)`);
     console.log(`Redis keys of the prefix:   ${baselineKeys} before, ${endKeys} after`);
+    for (const [shape, n] of [...endShapes].sort()) if (n !== (baselineShapes.get(shape) ?? 0)) console.log(`  ${shape.padEnd(48)} ${baselineShapes.get(shape) ?? 0} -> ${n}`);
     console.log(`recordings valid (ffmpeg):  ${valid}/${recordings.length}`);
     for (const line of invalid.slice(0, 10)) console.log(`  invalid ${line}`);
     console.log("outcomes:");
