@@ -6,7 +6,8 @@
 import { DelayedError, type Job } from "bullmq";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
 import { NotFoundError } from "../src/errors.ts";
-import { CameraHolder, type HolderDeps } from "../src/pipeline/holder.ts";
+import type { CameraRecord } from "../src/cameras/camera.ts";
+import { CameraHolder, type HeldCamera, type HolderDeps } from "../src/pipeline/holder.ts";
 import type { PipelineJob } from "../queues/payloads.ts";
 
 /** What the pipeline processor needs besides the holder's services. */
@@ -20,7 +21,16 @@ export interface PipelineProcessorDeps extends HolderDeps {
 export function pipelineProcessor(deps: PipelineProcessorDeps) {
   return async (job: Job<PipelineJob>, token?: string, signal?: AbortSignal): Promise<string> => {
     const { cameraId } = job.data;
-    let camera;
+    let camera: CameraRecord;
+    const held = (c: CameraRecord): HeldCamera => ({
+      id: c.id,
+      sourceUrl: c.sourceUrl,
+      username: c.username,
+      password: c.password,
+      network: c.network,
+      sourceEngine: c.sourceEngine,
+      maxViewers: c.maxViewers,
+    });
     try {
       camera = await deps.cameras.get(cameraId);
     } catch (err) {
@@ -30,15 +40,8 @@ export function pipelineProcessor(deps: PipelineProcessorDeps) {
       }
       throw err;
     }
-    const holder = new CameraHolder(deps, {
-      id: camera.id,
-      sourceUrl: camera.sourceUrl,
-      username: camera.username,
-      password: camera.password,
-      network: camera.network,
-      sourceEngine: camera.sourceEngine,
-      maxViewers: camera.maxViewers,
-    });
+    const reloadCamera = async (id: string) => held(await deps.cameras.get(id));
+    const holder = new CameraHolder({ ...deps, reloadCamera }, held(camera));
     const abort = signal ? AbortSignal.any([deps.shutdown, signal]) : deps.shutdown;
     const end = await holder.run(abort);
     if (end === "aborted" && deps.shutdown.aborted && token) {

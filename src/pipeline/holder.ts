@@ -7,7 +7,9 @@
  * 2. run source sessions while the camera has leases, reconnecting with backoff;
  * 3. every 250 ms refresh the fence (lost: stop the source at once), read the leases,
  *    start or stop each output of the output table by its lease kind, publish the state;
- * 4. end when the camera had no lease for the grace period, on a stop request, on
+ * 4. when the camera's source settings changed (`announceSourceChange`), reload it through
+ *    `reloadCamera` and start a new source session at once, outputs kept (a discontinuity);
+ * 5. end when the camera had no lease for the grace period, on a stop request, on
  *    fence loss or when the worker shuts down.
  */
 import type Redis from "ioredis";
@@ -34,6 +36,11 @@ export interface HolderDeps {
   readonly outputs: readonly OutputRow[];
   /** This worker's id, written as the holder. */
   readonly workerId: string;
+  /**
+   * Reads the camera again after its source settings changed; absent = changes wait for the
+   * next holder. Errors keep the running source (logged).
+   */
+  readonly reloadCamera?: (cameraId: string) => Promise<HeldCamera>;
   /** How long the pipeline outlives its last lease, ms. */
   readonly graceMs: number;
   readonly log: Logger;
@@ -56,7 +63,7 @@ export class CameraHolder {
 
   constructor(
     private readonly deps: HolderDeps,
-    private readonly camera: HeldCamera,
+    private camera: HeldCamera,
   ) {}
 
   /**
@@ -79,7 +86,8 @@ export class CameraHolder {
     deps.log.info({ camera: camera.id }, "holder took the camera");
     heldCameras.inc();
     const pipeline = new Pipeline();
-    const supervisor = new SourceSupervisor(deps, camera, pipeline);
+    let supervisor = new SourceSupervisor(deps, camera, pipeline);
+    let sourceSeen = startedAt;
     let end: HolderEnd | undefined;
     let lastTotal = 0;
     try {
@@ -96,6 +104,11 @@ export class CameraHolder {
         if (zeroSince !== undefined && Date.now() - zeroSince >= deps.graceMs) {
           end = "idle";
           break;
+        }
+        const changed = Number((await deps.redis.get(deps.keys.sourceChange(camera.id))) ?? 0);
+        if (changed > sourceSeen && deps.reloadCamera) {
+          sourceSeen = changed;
+          supervisor = await this.switchSource(supervisor, pipeline);
         }
         supervisor.wanted = leases.total > 0;
         await this.steerOutputs(pipeline, leases);
@@ -114,6 +127,22 @@ export class CameraHolder {
       deps.log.info({ camera: camera.id, end }, "holder released the camera");
     }
     return end ?? "aborted";
+  }
+
+  /** Stops the running source and starts one of the reloaded camera; the old one stays when reloading fails. */
+  private async switchSource(old: SourceSupervisor, pipeline: Pipeline): Promise<SourceSupervisor> {
+    let camera: HeldCamera;
+    try {
+      camera = await this.deps.reloadCamera!(this.camera.id);
+    } catch (err) {
+      this.deps.log.warn({ camera: this.camera.id, err: (err as Error).message }, "camera changed but could not be reloaded: keeping its source");
+      return old;
+    }
+    this.deps.log.info({ camera: camera.id }, "camera source changed: restarting the source");
+    await old.stop();
+    this.camera = camera;
+    pipeline.sourceRestarted();
+    return new SourceSupervisor(this.deps, camera, pipeline);
   }
 
   /** Starts the outputs whose lease kind is wanted, stops the rest, ticks the running ones. */

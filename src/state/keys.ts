@@ -23,6 +23,10 @@ export class Keys {
   stopRequest(cameraId: string): string {
     return `${this.prefix}:stop:${cameraId}`;
   }
+  /** Epoch ms of the last change of a camera's source settings (URL, credentials, network, engine). */
+  sourceChange(cameraId: string): string {
+    return `${this.prefix}:source-change:${cameraId}`;
+  }
   /** HASH of the camera's pipeline state, written by its holder. */
   cameraStatus(cameraId: string): string {
     return `${this.prefix}:status:${cameraId}`;

@@ -7,7 +7,7 @@ import { Elysia } from "elysia";
 import { parseCameraCreate, parseCameraPatch, publicCamera } from "../../cameras/camera-input.ts";
 import type { CameraRecord } from "../../cameras/camera.ts";
 import { checkSourceLocation } from "../../cameras/media-source.ts";
-import { announceCameraChange, stopCameraNow } from "../../state/camera-control.ts";
+import { announceCameraChange, announceSourceChange, stopCameraNow } from "../../state/camera-control.ts";
 import type { ApiDeps } from "../deps.ts";
 import { endCameraRecordings, splitRecordingSettings, updateRecordingSettings } from "./recording-settings.ts";
 
@@ -47,6 +47,8 @@ export function cameraRoutes(deps: ApiDeps) {
       const input = parseCameraPatch(rest);
       if (input.sourceUrl !== undefined) await checkSourceLocation(input.sourceUrl, deps.mediaDir);
       const rec = await deps.cameras.update(params.id, input);
+      const sourceFields = [input.sourceUrl, input.username, input.password, input.network, input.sourceEngine];
+      if (sourceFields.some((v) => v !== undefined)) await announceSourceChange(deps.redis, deps.keys, rec.id);
       if (patch) await updateRecordingSettings(deps, rec.id, patch);
       await deps.snapshotRequests.schedulePolling(rec.id, rec.snapshotIntervalS);
       await announceCameraChange(deps.redis, deps.keys, rec.id);
