@@ -84,6 +84,19 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATABASE_URL: "/srv/camserver.db" }).databaseUrl).toBe("/srv/camserver.db");
   });
 
+  it("puts MEDIA_DIR under DATA_DIR unless set, and takes a CAMSERVER_SECRET of 32 bytes", () => {
+    expect(loadConfig({ DATA_DIR: "/srv/cs" }).mediaDir).toBe("/srv/cs/media");
+    expect(loadConfig({ DATA_DIR: "/srv/cs", MEDIA_DIR: "/srv/clips" }).mediaDir).toBe("/srv/clips");
+    const secret = "ab".repeat(32);
+    expect(loadConfig({ CAMSERVER_SECRET: secret }).cameraSecret).toBe(secret);
+    expect(loadConfig({}).cameraSecret).toBeUndefined();
+  });
+
+  it("refuses a CAMSERVER_SECRET that is not 32 bytes without repeating it", () => {
+    expect(() => loadConfig({ CAMSERVER_SECRET: "too-short-secret" })).toThrow(ConfigError);
+    expect(() => loadConfig({ CAMSERVER_SECRET: "too-short-secret" })).not.toThrow(/too-short-secret/);
+  });
+
   const invalid: [variable: string, value: string][] = [
     ["PORT", "abc"],
     ["PORT", "70000"],
