@@ -82,6 +82,20 @@ describe("GET /openapi.json", () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents each operation with a summary and its answers", () => {
+    const bare = Object.entries(doc.paths).flatMap(([p, ops]) =>
+      Object.entries(ops as Record<string, { summary?: string; responses?: Record<string, unknown> }>)
+        .filter(([, op]) => !op.summary || Object.keys(op.responses ?? {}).length === 0)
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(bare).toEqual([]);
+  });
+
+  it("documents no path the app does not serve", () => {
+    const served = api.app.routes.map((r) => r.path.replace(/:([A-Za-z_]+)/g, "{$1}"));
+    expect(Object.keys(doc.paths).filter((p) => !served.includes(p))).toEqual([]);
+  });
+
   it("documents every route of the README's API table", async () => {
     const routes = await readmeRoutes();
     expect(routes.length).toBeGreaterThan(30);
