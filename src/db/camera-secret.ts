@@ -3,7 +3,8 @@
  * the configured one, else one generated once into `${DATA_DIR}/secret` (mode 0600) so that
  * restarts keep it. Hosts that share a MySQL database must share the secret: set it.
  */
-import { chmod, mkdir, rename, writeFile } from "node:fs/promises";
+import { randomUUID } from "node:crypto";
+import { chmod, link, mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { generateSecret, PasswordSeal } from "./password-seal.ts";
 
 /** Path of the generated secret under `dataDir`. */
@@ -19,9 +20,18 @@ export async function resolveCameraSeal(configured: string | undefined, dataDir:
   if (configured) return new PasswordSeal(configured);
   const file = Bun.file(secretFile(dataDir));
   if (await file.exists()) return new PasswordSeal((await file.text()).trim());
-  const secret = generateSecret();
-  await writeSecretFile(dataDir, secret);
-  return new PasswordSeal(secret);
+  // An API and a worker starting together on one DATA_DIR must end up with one secret: the
+  // first link wins, the other reads the winner's file.
+  const tmp = `${secretFile(dataDir)}.${process.pid}.${randomUUID()}`;
+  await writeSecretFile(dataDir, generateSecret(), tmp);
+  try {
+    await link(tmp, secretFile(dataDir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return new PasswordSeal((await Bun.file(secretFile(dataDir)).text()).trim());
 }
 
 /** Writes `secret` to `file` (default `${dataDir}/secret`) with mode 0600, replacing it at once (rename). */

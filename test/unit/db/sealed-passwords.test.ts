@@ -5,10 +5,11 @@
  * Then SQLite's file modes and the rotate command as a process.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "bun:test";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { NewCamera } from "../../../src/cameras/camera.ts";
+import { resolveCameraSeal } from "../../../src/db/camera-secret.ts";
 import { CamerasRepository } from "../../../src/db/cameras-repository.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { openDatabase } from "../../../src/db/open-database.ts";
@@ -164,5 +165,32 @@ describe("SQLite files and the rotate command", () => {
     expect(bad.code).toBe(2);
     expect(bad.out).not.toContain("not-a-secret");
     expect((await Bun.file(join(dataDir, "secret")).text()).trim()).toBe(given);
+  });
+});
+
+describe("resolveCameraSeal", () => {
+  it("gives processes that start together on one DATA_DIR the same generated secret, in a 0600 file", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "camserver-seal-race-"));
+    try {
+      const seals = await Promise.all(Array.from({ length: 8 }, () => resolveCameraSeal(undefined, dataDir)));
+      const sealed = seals[0]!.seal("s3cret");
+      for (const s of seals) expect(s.open(sealed)).toBe("s3cret");
+      expect((await stat(join(dataDir, "secret"))).mode & 0o777).toBe(0o600);
+      expect((await readdir(dataDir)).sort()).toEqual(["secret"]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("prefers CAMSERVER_SECRET and writes no file then", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "camserver-seal-env-"));
+    try {
+      const secret = generateSecret();
+      const seal = await resolveCameraSeal(secret, dataDir);
+      expect(new PasswordSeal(secret).open(seal.seal("x"))).toBe("x");
+      expect(await readdir(dataDir)).toEqual([]);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
