@@ -6,11 +6,12 @@
  */
 import type Redis from "ioredis";
 import type { PublicEvent } from "../events/event.ts";
+import { Keys } from "../state/keys.ts";
 import { consoleListeners } from "./console-metrics.ts";
 
 /** The pub/sub channel of new events of one installation (Redis key prefix). */
 export function eventsChannel(prefix: string): string {
-  return `${prefix}:events:new`;
+  return new Keys(prefix).eventsChannel();
 }
 
 /** Options of {@link EventHub}. */

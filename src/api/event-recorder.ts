@@ -7,6 +7,8 @@
  */
 import type Redis from "ioredis";
 import type { Logger } from "../log.ts";
+import { Keys } from "../state/keys.ts";
+import { deleteIfOwned } from "../state/owned-key.ts";
 
 /** What starts a recording: the `record` queue's producer (`RecordRequests.start`). */
 export interface RecordingStarts {
@@ -15,7 +17,7 @@ export interface RecordingStarts {
 
 /** The Redis key that marks a camera as recording for an event. */
 export function eventRecordingKey(prefix: string, cameraId: string): string {
-  return `${prefix}:events:recording:${cameraId}`;
+  return new Keys(prefix).eventRecording(cameraId);
 }
 
 /** Starts recordings for events. */
@@ -39,7 +41,8 @@ export class EventRecorder {
       (r) => this.log.info({ camera: cameraId, event: eventId, recording: r.id, seconds }, "recording on event"),
       (err: unknown) => {
         this.log.warn({ camera: cameraId, event: eventId, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, "recording on event failed");
-        void this.redis.del(eventRecordingKey(this.prefix, cameraId)).catch(() => {});
+        // Only this event's mark: a later event may hold the key once this one lapsed.
+        void deleteIfOwned(this.redis, eventRecordingKey(this.prefix, cameraId), String(eventId)).catch(() => {});
       },
     );
     return true;

@@ -10,7 +10,7 @@ import type { Keys } from "./keys.ts";
 
 /** The channel of one installation (its key prefix). Payload: the camera id. */
 export function cameraWantedChannel(keys: Keys): string {
-  return `${keys.prefix}:camera-wanted`;
+  return keys.cameraWantedChannel();
 }
 
 /** Tells every worker process that `cameraId` is wanted. @returns how many subscribers heard it */

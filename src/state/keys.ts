@@ -95,6 +95,18 @@ export class Keys {
   recordingStartLock(cameraId: string): string {
     return `${this.prefix}:record:start-lock:${cameraId}`;
   }
+  /** Marks a camera as recording for an event (`SET NX PX`, value the event id): src/api/event-recorder.ts. */
+  eventRecording(cameraId: string): string {
+    return `${this.prefix}:events:recording:${cameraId}`;
+  }
+  /** Pub/sub channel of new events (payload: the public event, JSON): src/api/event-hub.ts. */
+  eventsChannel(): string {
+    return `${this.prefix}:events:new`;
+  }
+  /** Pub/sub channel on which a wanted camera's id is published: src/state/camera-wanted.ts. */
+  cameraWantedChannel(): string {
+    return `${this.prefix}:camera-wanted`;
+  }
   /** Pub/sub channel announcing camera registry changes (payload: camera id). */
   camerasChannel(): string {
     return `${this.prefix}:cameras-changed`;
