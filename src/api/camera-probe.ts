@@ -13,6 +13,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import type { CameraNetwork } from "../cameras/camera.ts";
+import { NETWORK_TIMEOUTS } from "../pipeline/network-class.ts";
 import { redactSecrets, withCredentials } from "../cameras/source-url.ts";
 import { ValidationError } from "../errors.ts";
 import { spawnChild } from "../proc/spawn-child.ts";
@@ -53,7 +54,8 @@ export interface ProbeOptions {
   readonly connectMs?: Readonly<Record<CameraNetwork, number>>;
 }
 
-const CONNECT_MS: Record<CameraNetwork, number> = { local: 5000, vpn: 10_000 };
+/** The same connect budget as a real session of the camera (src/pipeline/network-class.ts). */
+const CONNECT_MS: Record<CameraNetwork, number> = { local: NETWORK_TIMEOUTS.local.connectMs, vpn: NETWORK_TIMEOUTS.vpn.connectMs };
 const WHITELIST = "file,rtsp,rtsps,rtp,tcp,udp,tls,crypto";
 /** Probing reads this much media after the connection, µs: enough for the frame rate of a 1 s GOP. */
 const ANALYZE_US = "2000000";
