@@ -6,7 +6,7 @@
  *
  * The page is the one answer whose Content Security Policy is looser than the console's
  * (src/api/routes/web.ts): Scalar's standalone bundle is loaded from its npm package on the
- * jsDelivr CDN (pinned version) and injects its styles at run time, so `/docs` allows that
+ * jsDelivr CDN (pinned version, checked by its SRI hash) and injects its styles at run time, so `/docs` allows that
  * one script origin and inline styles; it runs no inline script (the spec's URL is a data
  * attribute), connects only to this origin and is never framed.
  */
@@ -22,7 +22,9 @@ export const DOCS_PATH = "/docs";
 /** The Scalar API reference release the page loads (npm `@scalar/api-reference`). */
 const SCALAR_VERSION = "1.76.0";
 const SCALAR_ORIGIN = "https://cdn.jsdelivr.net";
-const SCALAR_SCRIPT = `${SCALAR_ORIGIN}/npm/@scalar/api-reference@${SCALAR_VERSION}/dist/browser/standalone.min.js`;
+const SCALAR_SCRIPT = `${SCALAR_ORIGIN}/npm/@scalar/api-reference@${SCALAR_VERSION}/dist/browser/standalone.js`;
+/** Subresource Integrity (W3C SRI) of that file, as the npm tarball holds it: a changed file is not run. */
+const SCALAR_INTEGRITY = "sha384-oH1C0RwqcwbVXkC+r8A+4qRoyEUQdtxAzOwumkxZtQBBcsy61FOoPt7B50OVJYYQ";
 
 /** Security headers of `/docs`: as strict as Scalar's page works with. */
 export const DOCS_SECURITY_HEADERS = {
@@ -52,7 +54,7 @@ const DOCS_PAGE = `<!doctype html>
 </head>
 <body>
 <script id="api-reference" type="application/json" data-url="${OPENAPI_PATH}" data-configuration='{"withDefaultFonts":false,"hideClientButton":true}'></script>
-<script src="${SCALAR_SCRIPT}" crossorigin="anonymous"></script>
+<script src="${SCALAR_SCRIPT}" integrity="${SCALAR_INTEGRITY}" crossorigin="anonymous"></script>
 </body>
 </html>
 `;

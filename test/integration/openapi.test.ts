@@ -119,6 +119,8 @@ describe("GET /docs", () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain("'unsafe-eval'");
     expect(csp).toMatch(/script-src https:\/\/cdn\.jsdelivr\.net(;|$)/);
-    expect(await r.text()).toContain('data-url="/openapi.json"');
+    const html = await r.text();
+    expect(html).toContain('data-url="/openapi.json"');
+    expect(html).toMatch(/<script src="https:\/\/cdn\.jsdelivr\.net\/npm\/@scalar\/api-reference@\d+\.\d+\.\d+\/[^"]+" integrity="sha384-[A-Za-z0-9+\/=]+"/);
   });
 });
