@@ -159,7 +159,7 @@ async function main(): Promise<void> {
           warm = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
           log(`warm-up done at cycle ${i}: RSS api ${warm.api.toFixed(1)} MB, worker-a ${warm.a.toFixed(1)} MB`);
         }
-        if (i % 50 === 0) log(`cycle ${i}/${CYCLES}, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+        if (i % 50 === 0) log(`cycle ${i}/${CYCLES}, ${((Date.now() - t0) / 1000).toFixed(0)} s, RSS api ${rssMb(api.pid).toFixed(1)} MB, worker-a ${rssMb(workerA.pid).toFixed(1)} MB`);
         await op(i);
       }
     };
