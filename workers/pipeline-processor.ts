@@ -5,6 +5,7 @@
  */
 import { DelayedError, type Job } from "bullmq";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
+import { SealedPasswordError } from "../src/db/password-seal.ts";
 import { NotFoundError } from "../src/errors.ts";
 import type { CameraRecord } from "../src/cameras/camera.ts";
 import { CameraHolder, type HeldCamera, type HolderDeps } from "../src/pipeline/holder.ts";
@@ -37,6 +38,13 @@ export function pipelineProcessor(deps: PipelineProcessorDeps) {
       if (err instanceof NotFoundError) {
         await deps.leases.releaseAll(cameraId);
         return "camera deleted";
+      }
+      if (err instanceof SealedPasswordError) {
+        // Only this camera fails, with its reason in its state, until the secret or password is fixed.
+        deps.log.error({ camera: cameraId, err: err.message }, "camera password does not open");
+        await deps.status.write(cameraId, { state: "idle", since: Date.now(), lastError: { name: err.name, message: err.message, at: Date.now() } });
+        await deps.leases.releaseAll(cameraId);
+        return "password does not open";
       }
       throw err;
     }

@@ -140,6 +140,15 @@ export class CamerasRepository {
     return this.#read(id, true);
   }
 
+  /**
+   * The camera as the API shows it: like {@link get}, but a password that does not open
+   * reads as null instead of failing, so the camera can still be seen and its password
+   * entered again. Never use it to connect. @throws NotFoundError
+   */
+  async peek(id: string): Promise<CameraRecord> {
+    return this.#read(id, false);
+  }
+
   async #read(id: string, strict: boolean): Promise<CameraRecord> {
     const row = await this.#db.selectFrom("cameras").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row) throw new NotFoundError(`camera ${id} not found`);

@@ -29,7 +29,7 @@ async function cameraView(deps: ApiDeps, rec: CameraRecord) {
 export function cameraRoutes(deps: ApiDeps) {
   return new Elysia()
     .get("/cameras", async () => Promise.all((await deps.cameras.list()).map((c) => cameraView(deps, c))))
-    .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.get(params.id)))
+    .get("/cameras/:id", async ({ params }) => cameraView(deps, await deps.cameras.peek(params.id)))
     .post("/cameras", async ({ body, set }) => {
       const { rest, patch } = splitRecordingSettings(body);
       const input = parseCameraCreate(rest);
