@@ -96,7 +96,8 @@ export async function probeCamera(t: ProbeTarget, opts: ProbeOptions = {}): Prom
   const started = performance.now();
   const isRtsp = /^rtsps?:\/\//i.test(t.sourceUrl);
   const connectMs = (opts.connectMs ?? CONNECT_MS)[t.network];
-  const secrets = [t.username ?? "", t.password ?? ""].filter((s) => s.length > 0);
+  // A file's path is redacted like a credential: answers never name a host path.
+  const secrets = [t.username ?? "", t.password ?? "", t.sourceUrl.startsWith("/") ? t.sourceUrl : ""].filter((s) => s.length > 0);
   const head = [opts.ffprobe ?? "ffprobe", "-v", "error", "-hide_banner", "-analyzeduration", ANALYZE_US];
   const tail = ["-select_streams", "v:0", "-show_entries", "stream=codec_name,profile,width,height,avg_frame_rate,r_frame_rate", "-of", "json"];
   let dir: string | undefined;

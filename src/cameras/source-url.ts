@@ -130,7 +130,8 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
 /**
  * Checks a credential-free source URL and returns it with its scheme in lower case.
  * Accepted: `rtsp://host[:port][/...]`, `rtsps://...`, `shm://NAME` (NAME of
- * `[A-Za-z0-9_.-]`, not only dots) and absolute file paths (demo cameras).
+ * `[A-Za-z0-9_.-]`, not only dots) and absolute file paths (demo cameras; where they may
+ * point, inside MEDIA_DIR, is checked by src/cameras/media-source.ts).
  * @throws ValidationError on field `source_url`; the message never repeats the URL.
  */
 export function validateSourceUrl(url: string): string {

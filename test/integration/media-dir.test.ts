@@ -52,6 +52,10 @@ describe("file cameras and MEDIA_DIR", () => {
     writeFileSync(join(dataDir, "media", "real.mp4"), await Bun.file(`${clipsDir()}/cam720.mp4`).bytes());
     const ok = await server.call("POST", "/v1/cameras", { id: "demo2", name: "Demo", source_url: join(dataDir, "media", "real.mp4") });
     expect(ok.status).toBe(201);
+    writeFileSync(join(dataDir, "media", "notes.mp4"), "plain text, not a video\n");
+    const probe = await server.call("POST", "/v1/cameras/test", { source_url: join(dataDir, "media", "notes.mp4") });
+    expect(probe.json.ok).toBe(false);
+    expect(probe.text).not.toContain(dataDir);
     const patch = await server.call("PATCH", "/v1/cameras/demo2", { source_url: "/etc/passwd" });
     expect(patch.status).toBe(422);
     expect(patch.text).not.toContain("/etc/passwd");
