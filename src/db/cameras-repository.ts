@@ -11,7 +11,7 @@ import { hasCredentials } from "../cameras/source-url.ts";
 import { readWorkerTag } from "../cameras/worker-tag.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { intColumn } from "./int-column.ts";
-import { type PasswordSeal, SealedPasswordError } from "./password-seal.ts";
+import { isSealed, type PasswordSeal, SealedPasswordError } from "./password-seal.ts";
 import type { CamerasTable, Schema } from "./schema.ts";
 import { isUniqueViolation } from "./unique-violation.ts";
 
@@ -188,13 +188,19 @@ export class CamerasRepository {
     if (patch.maxViewers !== undefined) checkIntSetting(MAX_VIEWERS_SETTING, patch.maxViewers);
     if (patch.sourceEngine !== undefined) checkSourceEngine(patch.sourceEngine);
     if (patch.workerTag !== undefined) readWorkerTag(patch.workerTag);
+    let password = this.#sealed(patch.password);
+    if (password === undefined && this.#seal) {
+      // A clear-text password from before sealing is sealed on the camera's next write.
+      const row = await this.#db.selectFrom("cameras").select("password").where("id", "=", id).executeTakeFirst();
+      if (row?.password != null && !isSealed(row.password)) password = this.#seal.seal(row.password);
+    }
     const result = await this.#db
       .updateTable("cameras")
       .set({
         name: patch.name,
         source_url: patch.sourceUrl,
         username: patch.username,
-        password: this.#sealed(patch.password),
+        password,
         network: patch.network,
         snapshot_interval_s: patch.snapshotIntervalS,
         max_viewers: patch.maxViewers,
