@@ -15,6 +15,8 @@ export const ROOT = resolve(import.meta.dir, "../..");
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 /** MariaDB/MySQL used by tests. */
 export const TEST_MYSQL_URL = process.env.TEST_MYSQL_URL ?? "mysql://root@127.0.0.1:3306/test";
+/** CAMSERVER_SECRET of test processes (32 bytes, hex): API and workers of one test share it. */
+export const TEST_SECRET = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 /** API token of test processes. */
 export const TEST_TOKEN = "test-token-0123456789";
 
@@ -52,6 +54,8 @@ export async function startCamserver(kind: keyof typeof ENTRY, env: Record<strin
     API_TOKEN: TEST_TOKEN,
     LOG_LEVEL: "info",
     PIPELINE_GRACE_MS: "2000",
+    // Hosts that share a database share the secret that seals camera passwords.
+    CAMSERVER_SECRET: TEST_SECRET,
     ...env,
   });
   const base = `http://127.0.0.1:${port}`;
