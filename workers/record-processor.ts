@@ -15,7 +15,6 @@ import type { RecordingSettingsRepository } from "../src/db/recording-settings-r
 import type { RecordingsRepository } from "../src/db/recordings-repository.ts";
 import { ConflictError, NotFoundError, StorageError } from "../src/errors.ts";
 import type { Logger } from "../src/log.ts";
-import { NETWORK_TIMEOUTS } from "../src/pipeline/network-class.ts";
 import type { RecordingRecord } from "../src/recordings/recording.ts";
 import { defaultH264Filename } from "../src/recordings/recording-input.ts";
 import { generateRecordingId, publicRecording } from "../src/recordings/recording-view.ts";

@@ -30,7 +30,7 @@ export interface SourceRow {
 
 /** The rows, tried in order. */
 export const SOURCE_TABLE: readonly SourceRow[] = [
-  { kind: "shm", matches: (c) => /^shm:\/\//i.test(c.sourceUrl), create: (c, ctx) => new ShmSource({ log: ctx.log }) },
+  { kind: "shm", matches: (c) => /^shm:\/\//i.test(c.sourceUrl), create: (_c, ctx) => new ShmSource({ log: ctx.log }) },
   { kind: "rtsp", matches: (c) => isRtspUrl(c.sourceUrl) && c.sourceEngine !== "ffmpeg", create: (_c, ctx) => new RtspSource({ log: ctx.log }) },
   { kind: "ffmpeg", matches: () => true, create: (_c, ctx) => new FfmpegSource({ log: ctx.log }) },
 ];

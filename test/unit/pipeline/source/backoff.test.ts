@@ -44,7 +44,7 @@ describe("sleep", () => {
     spies.push(remove);
     const t0 = performance.now();
     const done = sleep(60_000, ac.signal);
-    const timer = set.mock.results.find((r, i) => set.mock.calls[i]![1] === 60_000)?.value;
+    const timer = set.mock.results.find((_r, i) => set.mock.calls[i]![1] === 60_000)?.value;
     expect(timer).toBeDefined();
     ac.abort();
     await done;

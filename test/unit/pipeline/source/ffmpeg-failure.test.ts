@@ -5,7 +5,7 @@
  * fault-proxy.ts hanging, dropping or stalling) and against cam720-hevc.mp4 for the codec case.
  */
 import { describe, expect, it } from "bun:test";
-import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../../../src/errors.ts";
+import { CameraTimeoutError, CameraUnreachableError, type DomainError } from "../../../../src/errors.ts";
 import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError, type SourceEnd } from "../../../../src/pipeline/source/ffmpeg-failure.ts";
 import { SourceLostError } from "../../../../src/pipeline/source/source.ts";
 
