@@ -1,6 +1,6 @@
 /**
  * Soak benchmark (not a bun test):
- *   `bun test/bench/soak.ts [--cycles N] [--parallel P] [--kill-every K]`
+ *   `bun test/bench/soak.ts [--cycles N] [--parallel P] [--kill-every K] [--warmup W]`
  *
  * One camserver API and two workers (shared Redis prefix, a dedicated MariaDB database, one
  * recordings directory) in front of three cameras: a healthy test-bed RTSP camera, a hung
@@ -11,7 +11,7 @@
  * `max_duration_s` 2 (healthy camera). Every `--kill-every` (default 150) cycles worker B
  * is SIGKILLed and started again with the same WORKER_ID.
  *
- * After warm-up (the first 10 % of cycles) the RSS of the API and of worker A (never
+ * After warm-up (`--warmup` cycles, default 150, at most a third of them) the RSS of the API and of worker A (never
  * killed) is sampled; at the end, after every session was stopped and the pipeline grace
  * passed, it prints: ffmpeg processes left (target 0), RSS growth (target < 10 %), Redis
  * keys of the prefix against the baseline taken before the first cycle, how many
@@ -30,6 +30,8 @@ import { atCleanup, cleanup, intArg, leftovers, log, needles, runBench, trackDir
 const CYCLES = intArg("--cycles", 1000);
 const PARALLEL = intArg("--parallel", 3);
 const KILL_EVERY = intArg("--kill-every", 150);
+/** Cycles before the RSS baseline: a worker's RSS climbs for about the first 100 cycles. */
+const WARMUP = Math.min(intArg("--warmup", 150), Math.floor(CYCLES / 3));
 /** Longest one operation may take before it counts as hung, ms. */
 const OP_TIMEOUT_MS = 20_000;
 
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
           workerB = await startWorker("worker-b");
           trackPid(workerB.pid);
         }
-        if (i === Math.floor(CYCLES / 10)) {
+        if (i === WARMUP) {
           warm = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
           log(`warm-up done at cycle ${i}: RSS api ${warm.api.toFixed(1)} MB, worker-a ${warm.a.toFixed(1)} MB`);
         }
