@@ -114,7 +114,16 @@ async function main(): Promise<void> {
       const tag = `${kind}/${cam}`;
       try {
         if (kind === "hls") {
-          const s = await within(api.call("POST", "/v1/streams/start", { camera_id: cam }), OP_TIMEOUT_MS, tag);
+          const start = api.call("POST", "/v1/streams/start", { camera_id: cam });
+          // A start answered after the timeout is stopped when it comes, so no session is left.
+          let timedOut = false;
+          void start.then((late) => {
+            if (timedOut && late.status === 200) void api.call("POST", "/v1/streams/stop", { session_id: late.json.session_id });
+          }, () => {});
+          const s = await within(start, OP_TIMEOUT_MS, tag).catch((err) => {
+            timedOut = true;
+            throw err;
+          });
           if (s.status !== 200) return count(`${tag} ${s.status}`);
           const pl = await within(fetch(`${api.base}${s.json.hls_url}`), OP_TIMEOUT_MS, tag);
           await pl.arrayBuffer();
