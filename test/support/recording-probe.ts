@@ -18,9 +18,14 @@ function run(cmd: string[], stdin?: Uint8Array): { stdout: string; stderr: strin
   return { stdout: r.stdout.toString(), stderr: r.stderr.toString(), code: r.exitCode ?? -1 };
 }
 
-/** What `ffmpeg -v error` says while decoding every frame of `file` ("" = no error). */
+/**
+ * What `ffmpeg -v error` says while decoding every frame of `file` ("" = no error). Frames keep
+ * the file's own time base (`-enc_time_base -1`): a camera whose frames come at an irregular
+ * pace (a shared-memory daemon stamping write times) is valid, but two frames closer than the
+ * null muxer's default 1/frame-rate tick would be reported as "non monotonically increasing dts".
+ */
 export function decodeErrors(file: string, format?: string): string {
-  const r = run(["ffmpeg", "-nostdin", "-v", "error", ...(format ? ["-f", format] : []), "-i", file, "-f", "null", "-"]);
+  const r = run(["ffmpeg", "-nostdin", "-v", "error", ...(format ? ["-f", format] : []), "-i", file, "-enc_time_base", "-1", "-f", "null", "-"]);
   return (r.stderr + (r.code === 0 ? "" : `exit ${r.code}`)).trim();
 }
 
