@@ -58,6 +58,10 @@ export class RecordRequests extends RequestQueue<RecordJob, RecordResult> {
 
   /** Makes sure maintenance runs every minute (idempotent: every worker calls it at start). */
   async scheduleMaintenance(): Promise<void> {
-    await this.queue.upsertJobScheduler(RECORD_MAINTENANCE_SCHEDULER_ID, { every: MAINTENANCE_EVERY_MS }, { name: "maintain", data: { kind: "maintain" }, opts: SCHEDULED });
+    await this.queue.upsertJobScheduler(
+      RECORD_MAINTENANCE_SCHEDULER_ID,
+      { every: MAINTENANCE_EVERY_MS },
+      { name: "maintain", data: { kind: "maintain" }, opts: SCHEDULED },
+    );
   }
 }

@@ -29,10 +29,14 @@ export class SnapshotRequests extends RequestQueue<SnapshotJob, SnapshotResult> 
       await this.queue.removeJobScheduler(id);
       return;
     }
-    await this.queue.upsertJobScheduler(id, { every: intervalS * 1000 }, {
-      name: "snapshot-poll",
-      data: { cameraId, poll: true },
-      opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 1 },
-    });
+    await this.queue.upsertJobScheduler(
+      id,
+      { every: intervalS * 1000 },
+      {
+        name: "snapshot-poll",
+        data: { cameraId, poll: true },
+        opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 1 },
+      },
+    );
   }
 }

@@ -106,7 +106,10 @@ function redisUrl(env: Env): string | undefined {
 function ips(env: Env): string[] {
   const raw = env.WEBRTC_PUBLIC_IPS;
   if (!raw) return [];
-  const list = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const ip of list) if (!/^[0-9.]+$|^[0-9a-fA-F:]+$/.test(ip)) throw new ConfigError("WEBRTC_PUBLIC_IPS", `"${ip}" is not an IP address`);
   return list;
 }
@@ -122,7 +125,10 @@ function portRange(env: Env): [number, number] | undefined {
 }
 
 function workerTags(env: Env): string[] {
-  const list = (env.WORKER_TAGS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const list = (env.WORKER_TAGS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const tag of list) {
     if (!WORKER_TAG_PATTERN.test(tag)) throw new ConfigError("WORKER_TAGS", `"${tag.slice(0, 80)}" is not 1-64 characters of A-Z, a-z, 0-9, _ . : -`);
   }

@@ -22,13 +22,21 @@ const log = createLogger(config.logLevel, "camserver-worker");
 logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-const runtime = await startWorkers({ config, redis, cameras: new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }), ...recordingRepositories(database.db), log });
+const runtime = await startWorkers({
+  config,
+  redis,
+  cameras: new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }),
+  ...recordingRepositories(database.db),
+  log,
+});
 // Worker hosts serve no API; METRICS_PORT gives Prometheus their pipeline metrics.
 const metrics = config.metricsPort
   ? Bun.serve({
       port: config.metricsPort,
       fetch: async (req) =>
-        new URL(req.url).pathname === "/metrics" ? new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }) : new Response("not found", { status: 404 }),
+        new URL(req.url).pathname === "/metrics"
+          ? new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } })
+          : new Response("not found", { status: 404 }),
     })
   : undefined;
 onShutdown(async () => {

@@ -61,7 +61,17 @@ export function meteredRows(rows: readonly OutputRow[], opts: MeterOptions): Out
 }
 
 function meteredOutput(row: OutputRow, ctx: OutputContext, opts: MeterOptions): Output {
-  const m: Meter = { camera: ctx.camera.id, kind: row.kind, read: 0, flushedRead: 0, processed: 0, fanout: undefined, windowAt: Date.now(), windowRead: 0, windowDropped: undefined };
+  const m: Meter = {
+    camera: ctx.camera.id,
+    kind: row.kind,
+    read: 0,
+    flushedRead: 0,
+    processed: 0,
+    fanout: undefined,
+    windowAt: Date.now(),
+    windowRead: 0,
+    windowDropped: undefined,
+  };
   const inner = row.create({ ...ctx, pipeline: countingView(ctx.pipeline, m) });
   const flush = () => {
     if (m.read > m.flushedRead) consumerReadTotal.inc({ kind: m.kind }, m.read - m.flushedRead);
@@ -160,7 +170,17 @@ async function checkDrops(log: Logger, windowMs: number, ratio: number): Promise
       const read = m.read - m.windowRead;
       const lost = d - m.windowDropped;
       if (read > 0 && lost / read > ratio) {
-        log.warn({ camera: m.camera, kind: m.kind, read, dropped: lost, percent: Math.round((lost / read) * 1000) / 10, windowS: Math.round((now - m.windowAt) / 1000) }, `consumer dropped over ${ratio * 100} % of its access units`);
+        log.warn(
+          {
+            camera: m.camera,
+            kind: m.kind,
+            read,
+            dropped: lost,
+            percent: Math.round((lost / read) * 1000) / 10,
+            windowS: Math.round((now - m.windowAt) / 1000),
+          },
+          `consumer dropped over ${ratio * 100} % of its access units`,
+        );
       }
     }
     m.windowAt = now;

@@ -67,7 +67,18 @@ export function recordProcessor(deps: RecordDeps) {
     });
 }
 
-async function create(deps: RecordDeps, o: { cameraId: string; format: RecordStartJob["format"]; trigger: RecordingRecord["trigger"]; maxDurationS?: number | null; filename?: string; segmentS: number; stopAt?: number | null }): Promise<RecordingRecord> {
+async function create(
+  deps: RecordDeps,
+  o: {
+    cameraId: string;
+    format: RecordStartJob["format"];
+    trigger: RecordingRecord["trigger"];
+    maxDurationS?: number | null;
+    filename?: string;
+    segmentS: number;
+    stopAt?: number | null;
+  },
+): Promise<RecordingRecord> {
   const id = generateRecordingId();
   const now = Date.now();
   const dir = `${o.cameraId}/${id}`;

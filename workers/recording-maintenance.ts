@@ -46,7 +46,8 @@ export async function maintainRecordings(deps: MaintenanceDeps, now: number): Pr
     if (now - rec.startedAt < SWEEP_GRACE_MS) continue;
     if ((await deps.leases.expiry(rec.cameraId, "record", rec.id)) !== undefined) continue;
     await deps.recordings.interruptOpenParts(rec.id, now);
-    if (await deps.recordings.setState(rec.id, "interrupted", { from: ["recording"], endedAt: now, error: "its recorder stopped and nobody resumed it" })) interrupted++;
+    if (await deps.recordings.setState(rec.id, "interrupted", { from: ["recording"], endedAt: now, error: "its recorder stopped and nobody resumed it" }))
+      interrupted++;
   }
   let deletedSegments = 0;
   let deletedBytes = 0;

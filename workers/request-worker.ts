@@ -21,7 +21,14 @@ export interface RequestWorker {
  * @param redis the shared connection, for the Worker's non-blocking commands; BullMQ makes
  *   (and closes) the duplicate its blocking fetch needs, so a Worker costs one connection
  */
-export function startRequestWorker<D, R>(queue: string, processor: Processor<D, R>, redis: Redis, prefix: string, log: Logger, concurrency = 50): RequestWorker {
+export function startRequestWorker<D, R>(
+  queue: string,
+  processor: Processor<D, R>,
+  redis: Redis,
+  prefix: string,
+  log: Logger,
+  concurrency = 50,
+): RequestWorker {
   // Three parameters: BullMQ passes its AbortSignal only to a processor that declares them.
   const timed: Processor<D, R> = (job, token, signal) => {
     // A scheduled job (snapshot polling) is due at its timestamp plus its delay.

@@ -88,12 +88,23 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       leases,
       status,
       // Metered: access units read and processed per consumer kind, WebRTC viewers, drop warnings.
-      outputs: meteredRows([
-        keyframeRow(keyframes),
-        recordRow({ leases, recordings: o.recordings, segments: o.recordingSegments, root: config.recordingsDir, workerId: config.workerId, log }),
-        webrtcRow({ redis, keys, signals, leases, net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange }, workerId: config.workerId, log }),
-        hlsRow(segments),
-      ], { log }),
+      outputs: meteredRows(
+        [
+          keyframeRow(keyframes),
+          recordRow({ leases, recordings: o.recordings, segments: o.recordingSegments, root: config.recordingsDir, workerId: config.workerId, log }),
+          webrtcRow({
+            redis,
+            keys,
+            signals,
+            leases,
+            net: { publicIps: config.webrtcPublicIps, portRange: config.webrtcPortRange },
+            workerId: config.workerId,
+            log,
+          }),
+          hlsRow(segments),
+        ],
+        { log },
+      ),
       workerId: config.workerId,
       graceMs: config.pipelineGraceMs,
       log,
@@ -109,11 +120,35 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   await demand.start();
 
   const requestWorkers = [
-    startRequestWorker(STREAM_START_QUEUE, streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }), redis, config.redisPrefix, log),
-    startRequestWorker(SNAPSHOT_QUEUE, snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }), redis, config.redisPrefix, log),
+    startRequestWorker(
+      STREAM_START_QUEUE,
+      streamStartProcessor({ cameras: o.cameras, sessions, segments, status, cameraQueues }),
+      redis,
+      config.redisPrefix,
+      log,
+    ),
+    startRequestWorker(
+      SNAPSHOT_QUEUE,
+      snapshotProcessor({ cameras: o.cameras, leases, keyframes, snapshots, status, cameraQueues, dataDir: config.dataDir }),
+      redis,
+      config.redisPrefix,
+      log,
+    ),
     startRequestWorker(
       RECORD_QUEUE,
-      recordProcessor({ redis, keys, cameras: o.cameras, recordings: o.recordings, segments: o.recordingSegments, settings: o.recordingSettings, leases, status, cameraQueues, root: config.recordingsDir, log }),
+      recordProcessor({
+        redis,
+        keys,
+        cameras: o.cameras,
+        recordings: o.recordings,
+        segments: o.recordingSegments,
+        settings: o.recordingSettings,
+        leases,
+        status,
+        cameraQueues,
+        root: config.recordingsDir,
+        log,
+      }),
       redis,
       config.redisPrefix,
       log,
@@ -126,14 +161,23 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const sub = redis.duplicate();
   await sub.subscribe(keys.camerasChannel());
   sub.on("message", (_channel, cameraId: string) => {
-    o.cameras.get(cameraId).then(
-      // A consumed camera takes its new tag now; any other is read afresh when next wanted.
-      async (cam) => {
-        if (cameraQueues.consumes(cameraId)) await cameraQueues.ensure(cameraId, cam.workerTag);
-        else await cameraQueues.forget(cameraId);
-      },
-      () => cameraQueues.remove(cameraId, () => o.cameras.get(cameraId).then(() => false, () => true)),
-    ).catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
+    o.cameras
+      .get(cameraId)
+      .then(
+        // A consumed camera takes its new tag now; any other is read afresh when next wanted.
+        async (cam) => {
+          if (cameraQueues.consumes(cameraId)) await cameraQueues.ensure(cameraId, cam.workerTag);
+          else await cameraQueues.forget(cameraId);
+        },
+        () =>
+          cameraQueues.remove(cameraId, () =>
+            o.cameras.get(cameraId).then(
+              () => false,
+              () => true,
+            ),
+          ),
+      )
+      .catch((err) => log.warn({ err: (err as Error).message, camera: cameraId }, "camera sync failed"));
   });
   const recordRequests = new RecordRequests(redis, config.redisPrefix);
   await recordRequests.scheduleMaintenance();

@@ -59,10 +59,18 @@ export function snapshotProcessor(deps: SnapshotDeps) {
         const leaseId = `job-${job.id}`;
         await deps.leases.put(cameraId, "snapshot", leaseId, requestedAt + NETWORK_TIMEOUTS[camera.network].connectMs + FIRST_KEYFRAME_MS + 5000);
         try {
-          kf = await awaitCamera(deps, cameraId, camera.network, requestedAt, FIRST_KEYFRAME_MS, async () => {
-            const k = await deps.keyframes.get(cameraId);
-            return k && k.at >= requestedAt ? k : undefined;
-          }, "snapshot");
+          kf = await awaitCamera(
+            deps,
+            cameraId,
+            camera.network,
+            requestedAt,
+            FIRST_KEYFRAME_MS,
+            async () => {
+              const k = await deps.keyframes.get(cameraId);
+              return k && k.at >= requestedAt ? k : undefined;
+            },
+            "snapshot",
+          );
         } finally {
           await deps.leases.release(cameraId, "snapshot", leaseId);
         }

@@ -32,10 +32,18 @@ async function startStream(deps: StreamStartDeps, cameraId: string): Promise<Str
   const requestedAt = Date.now();
   const { session, created } = await deps.sessions.openOrExtend(cameraId);
   try {
-    await awaitCamera(deps, cameraId, camera.network, requestedAt, FIRST_SEGMENT_MS, async () => {
-      const playlist = await deps.segments.playlist(cameraId);
-      return playlist && playlistSegmentCount(playlist) > 0 ? true : undefined;
-    }, "stream");
+    await awaitCamera(
+      deps,
+      cameraId,
+      camera.network,
+      requestedAt,
+      FIRST_SEGMENT_MS,
+      async () => {
+        const playlist = await deps.segments.playlist(cameraId);
+        return playlist && playlistSegmentCount(playlist) > 0 ? true : undefined;
+      },
+      "stream",
+    );
   } catch (err) {
     if (created) await deps.sessions.end(session);
     throw err;

@@ -40,10 +40,18 @@ export function webrtcOfferProcessor(deps: WebRtcOfferDeps) {
       try {
         // Publish once the camera is live and its hub listens; a hub that just died (the publish
         // is heard by none) means wait on. A refusing or hung camera fails here with 502/504.
-        await awaitCamera(deps, cameraId, camera.network, requestedAt, 10_000, async () => {
-          if ((await deps.status.read(cameraId)).state !== "live" || !(await deps.signals.hubListening(cameraId))) return undefined;
-          return (await deps.signals.send(cameraId, { type: "offer", viewerId, sdp })) > 0 ? true : undefined;
-        }, "webrtc");
+        await awaitCamera(
+          deps,
+          cameraId,
+          camera.network,
+          requestedAt,
+          10_000,
+          async () => {
+            if ((await deps.status.read(cameraId)).state !== "live" || !(await deps.signals.hubListening(cameraId))) return undefined;
+            return (await deps.signals.send(cameraId, { type: "offer", viewerId, sdp })) > 0 ? true : undefined;
+          },
+          "webrtc",
+        );
         const reply = await deps.signals.awaitReply(viewerId, ANSWER_TIMEOUT_MS);
         if (!reply) throw new CameraTimeoutError(`camera ${cameraId}: its holder did not answer the offer within ${ANSWER_TIMEOUT_MS / 1000} s`);
         if ("error" in reply) throw new (REPLY_ERRORS[reply.error.name] ?? DomainError)(reply.error.message);

@@ -25,7 +25,16 @@ logUnhandledErrors(log);
 const redis = openRedis(config.redisUrl);
 const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 const { token } = await resolveApiToken(config.apiToken, config.dataDir);
-const api = await composeApi(config, redis, new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }), token, new ApiTokensRepository(database.db), log, recordingRepositories(database.db), eventRepositories(database.db));
+const api = await composeApi(
+  config,
+  redis,
+  new CamerasRepository(database.db, { seal: await resolveCameraSeal(config.cameraSecret, config.dataDir) }),
+  token,
+  new ApiTokensRepository(database.db),
+  log,
+  recordingRepositories(database.db),
+  eventRepositories(database.db),
+);
 // Bun answers 413 itself past this; routes read at most 64 KiB (src/api/body-limit.ts).
 api.app.listen({ port: config.port, hostname: "0.0.0.0", maxRequestBodySize: MAX_REQUEST_BODY });
 log.info({ port: api.app.server?.port }, "api listening");

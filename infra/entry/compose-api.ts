@@ -36,7 +36,16 @@ export interface ComposedApi {
  * @param recordingRepos recordings, their segments and recording settings
  * @param eventRepos detection events and per-camera event settings
  */
-export async function composeApi(config: Config, redis: Redis, cameras: CamerasRepository, apiToken: string, tokens: ApiTokensRepository, log: Logger, recordingRepos: RecordingRepositories, eventRepos: EventRepositories): Promise<ComposedApi> {
+export async function composeApi(
+  config: Config,
+  redis: Redis,
+  cameras: CamerasRepository,
+  apiToken: string,
+  tokens: ApiTokensRepository,
+  log: Logger,
+  recordingRepos: RecordingRepositories,
+  eventRepos: EventRepositories,
+): Promise<ComposedApi> {
   const keys = new Keys(config.redisPrefix);
   const leases = new LeaseStore(redis, keys);
   const streams = new StreamRequests(redis, config.redisPrefix);

@@ -26,7 +26,23 @@ function freePort(): number {
 export async function startPrivateRedis(dataDir: string): Promise<PrivateRedis> {
   const port = freePort();
   const child: Child = spawnChild({
-    cmd: ["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dataDir, "--hz", "100", "--loglevel", "warning"],
+    cmd: [
+      "redis-server",
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--dir",
+      dataDir,
+      "--hz",
+      "100",
+      "--loglevel",
+      "warning",
+    ],
     label: "private redis",
     stdout: "ignore",
   });

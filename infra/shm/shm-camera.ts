@@ -61,14 +61,39 @@ let ring: Uint8Array;
 let writer: RingWriter;
 try {
   ring = Bun.mmap(path);
-  writer = RingWriter.init(ring, { slotCount: slots, slotSize, generation: (Math.random() * 0xffff_fffe + 1) >>> 0 || 1, writerPid: process.pid, firstIndex: 0 });
+  writer = RingWriter.init(ring, {
+    slotCount: slots,
+    slotSize,
+    generation: (Math.random() * 0xffff_fffe + 1) >>> 0 || 1,
+    writerPid: process.pid,
+    firstIndex: 0,
+  });
 } catch (err) {
   fail(`cannot lay out ${path}: ${(err as Error).message}`);
 }
 
 const stopping = new AbortController();
 const ffmpeg = spawnChild({
-  cmd: ["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-stream_loop", "-1", "-i", a.clip, "-map", "0:v:0", "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "pipe:1"],
+  cmd: [
+    "ffmpeg",
+    "-nostdin",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-stream_loop",
+    "-1",
+    "-i",
+    a.clip,
+    "-map",
+    "0:v:0",
+    "-c:v",
+    "copy",
+    "-bsf:v",
+    "h264_mp4toannexb",
+    "-f",
+    "h264",
+    "pipe:1",
+  ],
   label: `shm-camera ${name} ffmpeg`,
   stdout: "pipe",
   signal: stopping.signal,

@@ -123,7 +123,8 @@ export class Authenticator {
     if (need === "public") return undefined;
     const who = await this.principal(request.headers.get("authorization"));
     if (!who) throw new UnauthorizedError("missing or wrong API token");
-    if (need === "admin" && who.role !== "admin") throw new ForbiddenError(`a ${who.role} token may not ${request.method} ${pathname}: it needs the admin role`);
+    if (need === "admin" && who.role !== "admin")
+      throw new ForbiddenError(`a ${who.role} token may not ${request.method} ${pathname}: it needs the admin role`);
     principals.set(request, who);
     return who;
   }

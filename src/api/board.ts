@@ -78,11 +78,16 @@ export function createBoard(queues: () => Promise<Queue[]>) {
       if (!isRead(request.method)) checkBoardWrite(request);
       const b = await (admin ? (boards.admin ??= loadBoard(false)) : (boards.viewer ??= loadBoard(true)));
       b.replace(await queues());
-      const forwarded = isRead(request.method) ? request : new Request(request.url, { method: request.method, headers: request.headers, body: typeof body === "string" ? body : undefined });
+      const forwarded = isRead(request.method)
+        ? request
+        : new Request(request.url, { method: request.method, headers: request.headers, body: typeof body === "string" ? body : undefined });
       const res = await b.fetch(forwarded);
       // Hono answers unknown board paths with text; every error of the API is JSON.
       if (res.status >= 400 && !(res.headers.get("content-type") ?? "").includes("json")) {
-        return new Response(JSON.stringify({ error: res.status === 404 ? "not found" : `Bull Board answered ${res.status}` }), { status: res.status, headers: { "content-type": "application/json" } });
+        return new Response(JSON.stringify({ error: res.status === 404 ? "not found" : `Bull Board answered ${res.status}` }), {
+          status: res.status,
+          headers: { "content-type": "application/json" },
+        });
       }
       return res;
     },

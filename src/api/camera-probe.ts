@@ -83,7 +83,12 @@ export function describeFailure(stderr: string): { rtspStatus: string | null; er
   if (/Connection refused/i.test(stderr)) return { rtspStatus: null, error: "connection refused" };
   if (/timed out|Operation timed out/i.test(stderr)) return { rtspStatus: null, error: "no answer in time" };
   if (/No such file or directory/i.test(stderr)) return { rtspStatus: null, error: "no such file" };
-  const last = stderr.trim().split(/\r?\n/).at(-1)?.replace(/^\[[^\]]*\]\s*/, "") ?? "";
+  const last =
+    stderr
+      .trim()
+      .split(/\r?\n/)
+      .at(-1)
+      ?.replace(/^\[[^\]]*\]\s*/, "") ?? "";
   return { rtspStatus: null, error: last.slice(0, 300) || "no video stream found" };
 }
 
@@ -106,7 +111,9 @@ export async function probeCamera(t: ProbeTarget, opts: ProbeOptions = {}): Prom
     dir = await mkdtemp(`${tmpdir()}/camserver-probe-`);
     const list = `${dir}/input.ffconcat`;
     const url = withCredentials(t.sourceUrl, t.username, t.password).replaceAll("'", "'\\''");
-    await writeFile(list, ["ffconcat version 1.0", `file '${url}'`, "option rtsp_transport tcp", `option timeout ${connectMs * 1000}`, ""].join("\n"), { mode: 0o600 });
+    await writeFile(list, ["ffconcat version 1.0", `file '${url}'`, "option rtsp_transport tcp", `option timeout ${connectMs * 1000}`, ""].join("\n"), {
+      mode: 0o600,
+    });
     input = ["-f", "concat", "-safe", "0", "-protocol_whitelist", WHITELIST, "-i", list];
   } else if (isRtsp) {
     input = ["-rtsp_transport", "tcp", "-timeout", String(connectMs * 1000), "-i", t.sourceUrl];
@@ -144,7 +151,17 @@ export async function probeCamera(t: ProbeTarget, opts: ProbeOptions = {}): Prom
         : exit.code === 0
           ? { rtspStatus: isRtsp ? "200 OK" : null, error: "no video stream found" }
           : describeFailure(exit.stderrTail);
-    return { ok: false, rtsp_status: failure.rtspStatus, codec: null, profile: null, width: null, height: null, fps: null, elapsed_ms: elapsed, error: redactSecrets(failure.error, secrets) };
+    return {
+      ok: false,
+      rtsp_status: failure.rtspStatus,
+      codec: null,
+      profile: null,
+      width: null,
+      height: null,
+      fps: null,
+      elapsed_ms: elapsed,
+      error: redactSecrets(failure.error, secrets),
+    };
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
   }

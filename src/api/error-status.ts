@@ -47,6 +47,11 @@ export function logFailure(log: Logger, code: string | number, raised: unknown, 
   if (status < 500) return;
   const error = unwrap(raised);
   if (error instanceof DomainError) log.warn({ err: error.name, status, reason: error.message }, "request failed");
-  else if (status === 503 && isDatabaseUnreachable(error)) log.warn({ err: error instanceof Error ? error.message : String(error), status }, "request failed: database unreachable");
-  else log.error({ err: error instanceof Error ? `${error.name}: ${error.message}` : String(error), code, stack: error instanceof Error ? error.stack : undefined }, "request failed");
+  else if (status === 503 && isDatabaseUnreachable(error))
+    log.warn({ err: error instanceof Error ? error.message : String(error), status }, "request failed: database unreachable");
+  else
+    log.error(
+      { err: error instanceof Error ? `${error.name}: ${error.message}` : String(error), code, stack: error instanceof Error ? error.stack : undefined },
+      "request failed",
+    );
 }

@@ -40,7 +40,10 @@ export class EventRecorder {
     this.records.start({ cameraId, format: "fmp4", maxDurationS: seconds }, this.timeoutMs).then(
       (r) => this.log.info({ camera: cameraId, event: eventId, recording: r.id, seconds }, "recording on event"),
       (err: unknown) => {
-        this.log.warn({ camera: cameraId, event: eventId, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }, "recording on event failed");
+        this.log.warn(
+          { camera: cameraId, event: eventId, err: err instanceof Error ? `${err.name}: ${err.message}` : String(err) },
+          "recording on event failed",
+        );
         // Only this event's mark: a later event may hold the key once this one lapsed.
         void deleteIfOwned(this.redis, eventRecordingKey(this.prefix, cameraId), String(eventId)).catch(() => {});
       },

@@ -72,10 +72,22 @@ async function readPiece(p: BodyPiece): Promise<Uint8Array> {
  * @param filename offered in Content-Disposition (inline)
  * @param headers extra headers
  */
-export async function joinedFileResponse(request: Request, pieces: readonly BodyPiece[], contentType: string, filename: string, headers: Record<string, string> = {}): Promise<Response> {
+export async function joinedFileResponse(
+  request: Request,
+  pieces: readonly BodyPiece[],
+  contentType: string,
+  filename: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   const total = pieces.reduce((n, p) => n + p.size, 0);
   const plan = planRange(request.headers.get("range"), total);
-  const base = { "accept-ranges": "bytes", "content-type": contentType, "content-disposition": `inline; filename="${filename}"`, "cache-control": "no-store", ...headers };
+  const base = {
+    "accept-ranges": "bytes",
+    "content-type": contentType,
+    "content-disposition": `inline; filename="${filename}"`,
+    "cache-control": "no-store",
+    ...headers,
+  };
   if (plan.status === 416) return new Response(null, { status: 416, headers: { ...base, "content-range": `bytes */${total}` } });
   let end = plan.end;
   if (plan.status === 206 && end - plan.start > MAX_BUFFERED) end = plan.start + MAX_BUFFERED;

@@ -75,7 +75,12 @@ export function openApiDocs(version: string) {
         exclude: { methods: [], staticFile: false },
         openapiVersion: "3.0.3",
         documentation: {
-          info: { title: "camserver API", version, description: "Camera streaming server: cameras, HLS and WebRTC (WHEP) viewing, snapshots, recordings, events. Routes under `/v1` and `/api` need `Authorization: Bearer <token>`." },
+          info: {
+            title: "camserver API",
+            version,
+            description:
+              "Camera streaming server: cameras, HLS and WebRTC (WHEP) viewing, snapshots, recordings, events. Routes under `/v1` and `/api` need `Authorization: Bearer <token>`.",
+          },
           components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } }, schemas: OPENAPI_SCHEMAS },
           security: [{ bearer: [] }],
           // Path items replace the generated ones (which hold only an operationId: the routes
@@ -86,17 +91,32 @@ export function openApiDocs(version: string) {
             "/v1/events/ws": {
               get: {
                 summary: "Event WebSocket (RFC 6455 upgrade)",
-                description: 'First message `{"type":"hello","token","after_id"?}`; then `{"type":"ready","role","last_id"}`, missed or the latest 50 events (`"replay": true`), and each new event (`"replay": false`). Closes 4401 (token refused), 4400 (bad hello), 4408 (no hello in 5 s).',
+                description:
+                  'First message `{"type":"hello","token","after_id"?}`; then `{"type":"ready","role","last_id"}`, missed or the latest 50 events (`"replay": true`), and each new event (`"replay": false`). Closes 4401 (token refused), 4400 (bad hello), 4408 (no hello in 5 s).',
                 security: [],
                 responses: { 101: { description: "switching protocols to WebSocket" } },
               },
             },
-            [OPENAPI_PATH]: { get: { summary: "This OpenAPI 3 document", security: [], responses: { 200: { description: "the document", content: { "application/json": {} } } } } },
+            [OPENAPI_PATH]: {
+              get: {
+                summary: "This OpenAPI 3 document",
+                security: [],
+                responses: { 200: { description: "the document", content: { "application/json": {} } } },
+              },
+            },
           },
         },
       }),
     )
-    .get(DOCS_PATH, () => new Response(DOCS_PAGE, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...DOCS_SECURITY_HEADERS } }), {
-      detail: { summary: "API reference page (Scalar) reading /openapi.json", security: [], responses: { 200: { description: "HTML page", content: { "text/html": {} } } } },
-    });
+    .get(
+      DOCS_PATH,
+      () => new Response(DOCS_PAGE, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache", ...DOCS_SECURITY_HEADERS } }),
+      {
+        detail: {
+          summary: "API reference page (Scalar) reading /openapi.json",
+          security: [],
+          responses: { 200: { description: "HTML page", content: { "text/html": {} } } },
+        },
+      },
+    );
 }

@@ -24,17 +24,7 @@ export const MAX_NAME_LENGTH = 200;
 /** Longest user name or password in characters (columns `cameras.username`, `.password`). */
 export const MAX_CREDENTIAL_LENGTH = 200;
 
-const PATCH_FIELDS = new Set([
-  "name",
-  "source_url",
-  "username",
-  "password",
-  "network",
-  "snapshot_interval_s",
-  "max_viewers",
-  "source_engine",
-  "worker_tag",
-]);
+const PATCH_FIELDS = new Set(["name", "source_url", "username", "password", "network", "snapshot_interval_s", "max_viewers", "source_engine", "worker_tag"]);
 const CREATE_FIELDS = new Set(["id", ...PATCH_FIELDS]);
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 
@@ -166,9 +156,7 @@ export function parseCameraCreate(body: unknown): NewCamera {
   const snapshotIntervalS = present(b, "snapshot_interval_s")
     ? checkIntSetting(SNAPSHOT_INTERVAL_SETTING, b.snapshot_interval_s)
     : SNAPSHOT_INTERVAL_SETTING.default;
-  const maxViewers = present(b, "max_viewers")
-    ? checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers)
-    : MAX_VIEWERS_SETTING.default;
+  const maxViewers = present(b, "max_viewers") ? checkIntSetting(MAX_VIEWERS_SETTING, b.max_viewers) : MAX_VIEWERS_SETTING.default;
   const sourceEngine = present(b, "source_engine") ? readSourceEngine(b.source_engine) : undefined;
   const workerTag = present(b, "worker_tag") ? readWorkerTag(b.worker_tag) : undefined;
   rejectUnknown(b, CREATE_FIELDS);

@@ -86,11 +86,7 @@ export function splitCredentials(url: string): SplitSourceUrl {
  * log the result). Replaces userinfo already present. Returns `url` unchanged when both
  * credentials are null/undefined or the URL is not rtsp/rtsps.
  */
-export function withCredentials(
-  url: string,
-  username: string | null | undefined,
-  password: string | null | undefined,
-): string {
+export function withCredentials(url: string, username: string | null | undefined, password: string | null | undefined): string {
   if (username == null && password == null) return url;
   const parts = rtspParts(url);
   if (!parts) return url;

@@ -89,7 +89,12 @@ export class ApiTokensRepository {
 
   /** The valid (not revoked) token whose hash matches `token`, or undefined. */
   async verify(token: string): Promise<ApiTokenInfo | undefined> {
-    const row = await this.#db.selectFrom("api_tokens").selectAll().where("token_hash", "=", hashToken(token)).where("revoked_at", "is", null).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom("api_tokens")
+      .selectAll()
+      .where("token_hash", "=", hashToken(token))
+      .where("revoked_at", "is", null)
+      .executeTakeFirst();
     return row ? toInfo(row) : undefined;
   }
 }

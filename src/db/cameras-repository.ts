@@ -98,10 +98,7 @@ export class CamerasRepository {
    */
   async create(input: NewCamera): Promise<CameraRecord> {
     assertNoCredentials(input.sourceUrl);
-    const snapshotIntervalS = checkIntSetting(
-      SNAPSHOT_INTERVAL_SETTING,
-      input.snapshotIntervalS ?? SNAPSHOT_INTERVAL_SETTING.default,
-    );
+    const snapshotIntervalS = checkIntSetting(SNAPSHOT_INTERVAL_SETTING, input.snapshotIntervalS ?? SNAPSHOT_INTERVAL_SETTING.default);
     const maxViewers = checkIntSetting(MAX_VIEWERS_SETTING, input.maxViewers ?? MAX_VIEWERS_SETTING.default);
     const sourceEngine = checkSourceEngine(input.sourceEngine ?? "auto");
     const workerTag = readWorkerTag(input.workerTag ?? null);
@@ -171,7 +168,12 @@ export class CamerasRepository {
     const rows = await this.#db.selectFrom("cameras").select(["id", "password"]).where("password", "is not", null).execute();
     const opened = rows.map((r) => ({ id: r.id, password: this.#seal ? this.#seal.open(r.password!, `camera ${r.id}'s password`) : r.password! }));
     await this.#db.transaction().execute(async (trx) => {
-      for (const r of opened) await trx.updateTable("cameras").set({ password: next.seal(r.password) }).where("id", "=", r.id).execute();
+      for (const r of opened)
+        await trx
+          .updateTable("cameras")
+          .set({ password: next.seal(r.password) })
+          .where("id", "=", r.id)
+          .execute();
     });
     return opened.length;
   }

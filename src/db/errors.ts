@@ -21,12 +21,7 @@ export class MigrationError extends DatabaseError {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(
-      migrationName === undefined
-        ? `migrations could not run: ${reason}`
-        : `migration "${migrationName}" failed: ${reason}`,
-      { cause },
-    );
+    super(migrationName === undefined ? `migrations could not run: ${reason}` : `migration "${migrationName}" failed: ${reason}`, { cause });
   }
 }
 
@@ -35,8 +30,17 @@ export class MigrationError extends DatabaseError {
  * reached or the connection to it was lost, as opposed to a bad query.
  */
 const UNREACHABLE_CODES = new Set([
-  "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE",
-  "PROTOCOL_CONNECTION_LOST", "PROTOCOL_SEQUENCE_TIMEOUT", "ER_CON_COUNT_ERROR", "POOL_CLOSED",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_CON_COUNT_ERROR",
+  "POOL_CLOSED",
 ]);
 
 /**

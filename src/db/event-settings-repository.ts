@@ -16,7 +16,11 @@ export class EventSettingsRepository {
   async get(cameraId: string): Promise<EventSettings> {
     const row = await this.db.selectFrom("camera_event_settings").selectAll().where("camera_id", "=", cameraId).executeTakeFirst();
     if (!row) return defaultEventSettings(cameraId);
-    return { cameraId, recordS: intColumn(row.record_s, "camera_event_settings.record_s"), updatedAt: intColumn(row.updated_at, "camera_event_settings.updated_at") };
+    return {
+      cameraId,
+      recordS: intColumn(row.record_s, "camera_event_settings.record_s"),
+      updatedAt: intColumn(row.updated_at, "camera_event_settings.updated_at"),
+    };
   }
 
   /**
@@ -29,7 +33,10 @@ export class EventSettingsRepository {
     const exists = await this.db.selectFrom("camera_event_settings").select("camera_id").where("camera_id", "=", s.cameraId).executeTakeFirst();
     if (exists) return void (await update());
     try {
-      await this.db.insertInto("camera_event_settings").values({ camera_id: s.cameraId, ...values }).execute();
+      await this.db
+        .insertInto("camera_event_settings")
+        .values({ camera_id: s.cameraId, ...values })
+        .execute();
     } catch (err) {
       // Another writer inserted it between our read and insert: ours is the later change.
       if (!isUniqueViolation(err)) throw err;

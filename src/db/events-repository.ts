@@ -67,7 +67,10 @@ export class EventsRepository {
 
   /** The highest id stored, 0 when there is none. */
   async lastId(): Promise<number> {
-    const row = await this.#db.selectFrom("events").select((eb) => eb.fn.max("id").as("max")).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom("events")
+      .select((eb) => eb.fn.max("id").as("max"))
+      .executeTakeFirst();
     return row?.max == null ? 0 : intColumn(row.max, "max(events.id)");
   }
 }

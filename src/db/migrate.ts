@@ -12,10 +12,7 @@ import { MigrationError } from "./errors.ts";
  * schema was current). Migrations already applied must all still be in `migrations`.
  * @throws MigrationError naming the migration that failed.
  */
-export async function migrateToLatest(
-  db: Kysely<any>,
-  migrations: Record<string, Migration>,
-): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<any>, migrations: Record<string, Migration>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -68,7 +68,10 @@ export class PasswordSeal {
   open(stored: string, what = "camera password"): string {
     if (!isSealed(stored)) return stored;
     const m = SEALED.exec(stored);
-    const fail = () => new SealedPasswordError(`${what} does not open: it was sealed under another CAMSERVER_SECRET, or is damaged; set that secret or enter the password again`);
+    const fail = () =>
+      new SealedPasswordError(
+        `${what} does not open: it was sealed under another CAMSERVER_SECRET, or is damaged; set that secret or enter the password again`,
+      );
     if (!m) throw fail();
     try {
       const decipher = createDecipheriv("aes-256-gcm", this.#key, Buffer.from(m[1]!, "base64"));

@@ -14,5 +14,9 @@ export interface RecordingRepositories {
 
 /** Builds the recording repositories over one database. */
 export function recordingRepositories(db: Kysely<Schema>): RecordingRepositories {
-  return { recordings: new RecordingsRepository(db), recordingSegments: new RecordingSegmentsRepository(db), recordingSettings: new RecordingSettingsRepository(db) };
+  return {
+    recordings: new RecordingsRepository(db),
+    recordingSegments: new RecordingSegmentsRepository(db),
+    recordingSettings: new RecordingSettingsRepository(db),
+  };
 }

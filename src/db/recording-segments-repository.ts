@@ -148,19 +148,30 @@ export class RecordingSegmentsRepository {
 
   /** Bytes of every segment of a camera. */
   async cameraBytes(cameraId: string): Promise<number> {
-    const row = await this.db.selectFrom("recording_segments").select((eb) => eb.fn.sum<number | string | null>("bytes").as("total")).where("camera_id", "=", cameraId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("recording_segments")
+      .select((eb) => eb.fn.sum<number | string | null>("bytes").as("total"))
+      .where("camera_id", "=", cameraId)
+      .executeTakeFirst();
     return row?.total == null ? 0 : intColumn(row.total, "sum(bytes)");
   }
 
   /** Deletes segment rows by id. */
   async delete(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.deleteFrom("recording_segments").where("id", "in", [...ids]).execute();
+    await this.db
+      .deleteFrom("recording_segments")
+      .where("id", "in", [...ids])
+      .execute();
   }
 
   /** How many segment rows a recording has left. */
   async count(recordingId: string): Promise<number> {
-    const row = await this.db.selectFrom("recording_segments").select((eb) => eb.fn.countAll<number | string>().as("n")).where("recording_id", "=", recordingId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom("recording_segments")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("recording_id", "=", recordingId)
+      .executeTakeFirst();
     return intColumn(row?.n ?? 0, "count");
   }
 }

@@ -56,7 +56,10 @@ export class RecordingSettingsRepository {
     const exists = await this.db.selectFrom("camera_recording_settings").select("camera_id").where("camera_id", "=", s.cameraId).executeTakeFirst();
     if (exists) return void (await update());
     try {
-      await this.db.insertInto("camera_recording_settings").values({ camera_id: s.cameraId, ...values }).execute();
+      await this.db
+        .insertInto("camera_recording_settings")
+        .values({ camera_id: s.cameraId, ...values })
+        .execute();
     } catch (err) {
       // Another writer inserted it between our read and insert: ours is the later change.
       if (!isUniqueViolation(err)) throw err;

@@ -134,7 +134,11 @@ export class RecordingsRepository {
       const from = q.from;
       s = s.where((eb) => eb.or([eb("ended_at", "is", null), eb("ended_at", ">=", from)]));
     }
-    const rows = await s.orderBy("started_at", "desc").orderBy("id", "desc").limit(q.limit ?? 1000).execute();
+    const rows = await s
+      .orderBy("started_at", "desc")
+      .orderBy("id", "desc")
+      .limit(q.limit ?? 1000)
+      .execute();
     return rows.map(toRecording);
   }
 
@@ -142,8 +146,15 @@ export class RecordingsRepository {
    * Sets the state (and `ended_at`, `error` when given) if the current state is one of `from`.
    * @returns whether the row changed
    */
-  async setState(id: string, state: RecordingState, o: { from?: readonly RecordingState[]; endedAt?: number | null; error?: string | null } = {}): Promise<boolean> {
-    let u = this.db.updateTable("recordings").set({ state, ...(o.endedAt !== undefined ? { ended_at: o.endedAt } : {}), ...(o.error !== undefined ? { error: clip(o.error) } : {}) }).where("id", "=", id);
+  async setState(
+    id: string,
+    state: RecordingState,
+    o: { from?: readonly RecordingState[]; endedAt?: number | null; error?: string | null } = {},
+  ): Promise<boolean> {
+    let u = this.db
+      .updateTable("recordings")
+      .set({ state, ...(o.endedAt !== undefined ? { ended_at: o.endedAt } : {}), ...(o.error !== undefined ? { error: clip(o.error) } : {}) })
+      .where("id", "=", id);
     if (o.from) u = u.where("state", "in", [...o.from]);
     const r = await u.executeTakeFirst();
     return r.numUpdatedRows > 0n;
@@ -166,10 +177,18 @@ export class RecordingsRepository {
       if (!rec) throw new NotFoundError(`recording ${id} not found`);
       const open = (await trx.selectFrom("recording_parts").selectAll().where("recording_id", "=", id).where("state", "=", "recording").execute()).map(toPart);
       if (open.length > 0) {
-        await trx.updateTable("recording_parts").set({ state: "interrupted", ended_at: now }).where("recording_id", "=", id).where("state", "=", "recording").execute();
+        await trx
+          .updateTable("recording_parts")
+          .set({ state: "interrupted", ended_at: now })
+          .where("recording_id", "=", id)
+          .where("state", "=", "recording")
+          .execute();
       }
       const part = num(rec.parts, "recordings.parts") + 1;
-      await trx.insertInto("recording_parts").values({ recording_id: id, part, state: "recording", worker, started_at: now, ended_at: null, bytes: 0, frames: 0, duration_ms: 0, error: null }).execute();
+      await trx
+        .insertInto("recording_parts")
+        .values({ recording_id: id, part, state: "recording", worker, started_at: now, ended_at: null, bytes: 0, frames: 0, duration_ms: 0, error: null })
+        .execute();
       await trx.updateTable("recordings").set({ parts: part, state: "recording", ended_at: null, error: null }).where("id", "=", id).execute();
       return { part, interrupted: open.map((p) => ({ ...p, state: "interrupted" as const, endedAt: now })) };
     });
@@ -194,7 +213,12 @@ export class RecordingsRepository {
 
   /** Marks every open part of a recording `interrupted` (its recorder is gone). */
   async interruptOpenParts(id: string, endedAt: number): Promise<void> {
-    await this.db.updateTable("recording_parts").set({ state: "interrupted", ended_at: endedAt }).where("recording_id", "=", id).where("state", "=", "recording").execute();
+    await this.db
+      .updateTable("recording_parts")
+      .set({ state: "interrupted", ended_at: endedAt })
+      .where("recording_id", "=", id)
+      .where("state", "=", "recording")
+      .execute();
   }
 
   /** Whether any part of the recording is still `recording`. */

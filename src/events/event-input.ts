@@ -56,7 +56,8 @@ export function parseNewEvent(body: unknown, source: string, now: number): NewEv
   if (typeof b.kind !== "string" || !EVENT_KIND_PATTERN.test(b.kind)) invalid("kind", "is required: 1-32 characters of A-Z, a-z, 0-9, _, . or -");
   let label: string | null = null;
   if (b.label !== undefined && b.label !== null) {
-    if (typeof b.label !== "string" || !PRINTABLE.test(b.label) || [...b.label].length > MAX_LABEL_LENGTH) invalid("label", `must be at most ${MAX_LABEL_LENGTH} printable characters`);
+    if (typeof b.label !== "string" || !PRINTABLE.test(b.label) || [...b.label].length > MAX_LABEL_LENGTH)
+      invalid("label", `must be at most ${MAX_LABEL_LENGTH} printable characters`);
     label = b.label.trim() || null;
   }
   let score: number | null = null;

@@ -35,7 +35,9 @@ export function decodeBase64(text: string, structure = "base64"): Uint8Array {
   const clean = text.replace(/[\s]+/g, "").replace(/=+$/, "");
   if (clean.length % 4 === 1) throw new InvalidFieldError(structure, "base64 length", clean.length);
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0, bits = 0, o = 0;
+  let acc = 0,
+    bits = 0,
+    o = 0;
   for (let i = 0; i < clean.length; i++) {
     const c = clean.charCodeAt(i);
     const v = c < 128 ? VALUES[c]! : -1;

@@ -25,11 +25,17 @@ export function md5(message: Uint8Array): Uint8Array {
   view.setUint32(padded.length - 8, bits >>> 0, true);
   view.setUint32(padded.length - 4, Math.floor(bits / 0x1_0000_0000), true);
 
-  let a0 = 0x67452301, b0 = 0xefcdab89, c0 = 0x98badcfe, d0 = 0x10325476; // §3.3
+  let a0 = 0x67452301,
+    b0 = 0xefcdab89,
+    c0 = 0x98badcfe,
+    d0 = 0x10325476; // §3.3
   const x = new Uint32Array(16);
   for (let block = 0; block < padded.length; block += 64) {
     for (let j = 0; j < 16; j++) x[j] = view.getUint32(block + j * 4, true);
-    let a = a0, b = b0, c = c0, d = d0;
+    let a = a0,
+      b = b0,
+      c = c0,
+      d = d0;
     for (let i = 0; i < 64; i++) {
       const round = i >>> 4;
       let f: number, g: number;

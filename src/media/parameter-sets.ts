@@ -23,11 +23,7 @@ function isParameterSet(nalu: Uint8Array): boolean {
  * @returns a new access unit with the same timing for a keyframe; `au` itself for a
  *   non-keyframe, or when `sps` or `pps` is empty (nothing known to put in front)
  */
-export function withParameterSets(
-  au: AccessUnit,
-  sps: readonly Uint8Array[],
-  pps: readonly Uint8Array[],
-): AccessUnit {
+export function withParameterSets(au: AccessUnit, sps: readonly Uint8Array[], pps: readonly Uint8Array[]): AccessUnit {
   if (!au.isKeyframe || sps.length === 0 || pps.length === 0) return au;
   const nalus: Uint8Array[] = [];
   let rest = 0;

@@ -11,7 +11,8 @@ export function findStartCode(b: Uint8Array, from: number, end: number): number 
   let i = from;
   while (i + 2 < end) {
     const c = b[i + 2]!;
-    if (c > 1) i += 3; // no start code can begin at i, i+1 or i+2
+    if (c > 1)
+      i += 3; // no start code can begin at i, i+1 or i+2
     else if (c === 1 && b[i + 1] === 0 && b[i] === 0) return i;
     else i++;
   }

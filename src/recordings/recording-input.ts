@@ -61,7 +61,8 @@ export function parseSeedFilename(body: unknown): string | undefined {
   if (o.filename === undefined || o.filename === null || o.filename === "") return undefined;
   if (typeof o.filename !== "string") throw new ValidationError("filename", "must be a string");
   const name = o.filename.endsWith(".h264") ? o.filename : `${o.filename}.h264`;
-  if (!H264_FILENAME.test(name)) throw new ValidationError("filename", "must be a plain file name of letters, digits, . _ - (no directories), at most 120 characters");
+  if (!H264_FILENAME.test(name))
+    throw new ValidationError("filename", "must be a plain file name of letters, digits, . _ - (no directories), at most 120 characters");
   return name;
 }
 

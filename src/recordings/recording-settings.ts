@@ -97,8 +97,10 @@ export function parseRecordingSettingsPatch(record: unknown, retention: unknown)
   if (retention !== undefined) {
     const r = object(retention, "retention");
     known(r, "retention", ["max_age_h", "max_bytes"]);
-    if (r.max_age_h !== undefined) patch.maxAgeH = r.max_age_h === null ? null : int(r.max_age_h, "retention.max_age_h", MAX_AGE_H_RANGE.min, MAX_AGE_H_RANGE.max);
-    if (r.max_bytes !== undefined) patch.maxBytes = r.max_bytes === null ? null : int(r.max_bytes, "retention.max_bytes", MAX_BYTES_RANGE.min, MAX_BYTES_RANGE.max);
+    if (r.max_age_h !== undefined)
+      patch.maxAgeH = r.max_age_h === null ? null : int(r.max_age_h, "retention.max_age_h", MAX_AGE_H_RANGE.min, MAX_AGE_H_RANGE.max);
+    if (r.max_bytes !== undefined)
+      patch.maxBytes = r.max_bytes === null ? null : int(r.max_bytes, "retention.max_bytes", MAX_BYTES_RANGE.min, MAX_BYTES_RANGE.max);
   }
   return patch;
 }

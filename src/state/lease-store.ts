@@ -55,7 +55,16 @@ export class LeaseStore {
    * the camera's queue.
    */
   async put(cameraId: string, kind: LeaseKind, id: string, expiresAt: number): Promise<void> {
-    await this.redis.eval(PUT, 2, this.keys.leases(cameraId), this.keys.leasedCameras(), String(expiresAt), `${kind}:${id}`, cameraId, cameraWantedChannel(this.keys));
+    await this.redis.eval(
+      PUT,
+      2,
+      this.keys.leases(cameraId),
+      this.keys.leasedCameras(),
+      String(expiresAt),
+      `${kind}:${id}`,
+      cameraId,
+      cameraWantedChannel(this.keys),
+    );
   }
 
   /**

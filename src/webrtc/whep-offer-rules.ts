@@ -35,7 +35,8 @@ const bad = (why: string) => new BadRequestError(`bad SDP offer: ${why}`);
  * @throws PayloadTooLargeError (413) above 32 KiB; BadRequestError (400) naming the broken rule
  */
 export function checkWhepOffer(sdp: string): void {
-  if (sdp.length > MAX_OFFER_BYTES || Buffer.byteLength(sdp) > MAX_OFFER_BYTES) throw new PayloadTooLargeError(`request body too large: an SDP offer is at most ${MAX_OFFER_BYTES / 1024} KiB`);
+  if (sdp.length > MAX_OFFER_BYTES || Buffer.byteLength(sdp) > MAX_OFFER_BYTES)
+    throw new PayloadTooLargeError(`request body too large: an SDP offer is at most ${MAX_OFFER_BYTES / 1024} KiB`);
   const lines = sdp.split(/\r?\n/, MAX_OFFER_LINES + 1);
   if (lines[0] !== "v=0") throw bad("it must start with v=0");
   const session: Omit<Section, "kind" | "proto"> = { fingerprint: false, ufrag: false, pwd: false, h264: false };

@@ -34,25 +34,35 @@ const parent = new Map<number, number>();
 for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 
 const short = (url: string) => url.replace(/^.*\/node_modules\//, "").replace(/^.*\/work\/main\//, "");
-const label = (n: Node) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url ? `${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : "[native]"}`;
+const label = (n: Node) =>
+  `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url ? `${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}` : "[native]"}`;
 
 /** Stages of the send path, most specific first: a sample goes to the first that matches any frame of its stack. */
 const STAGES: [string, (n: Node) => boolean][] = [
   ["UDP send (node:dgram -> native send)", (n) => n.callFrame.url.startsWith("node:dgram")],
   ["SRTP encrypt (werift encryptRtp / node:crypto)", (n) => /encrypt(Rtp|Rtcp)?$/.test(n.callFrame.functionName) || n.callFrame.url === "node:crypto"],
-  ["werift ICE/transport send (Connection.send, sendData)", (n) => /werift/.test(n.callFrame.url) && /^(async )?(send|sendData)$/.test(n.callFrame.functionName) && !/sendRtp/.test(n.callFrame.functionName)],
+  [
+    "werift ICE/transport send (Connection.send, sendData)",
+    (n) => /werift/.test(n.callFrame.url) && /^(async )?(send|sendData)$/.test(n.callFrame.functionName) && !/sendRtp/.test(n.callFrame.functionName),
+  ],
   ["werift RtpPacket.deSerialize (Buffer -> object, per viewer)", (n) => /werift/.test(n.callFrame.url) && /deSerialize/.test(n.callFrame.functionName)],
   ["werift ntpTime (per packet)", (n) => n.callFrame.functionName === "ntpTime"],
   ["werift sender BWE rtpPacketSent", (n) => n.callFrame.functionName === "rtpPacketSent"],
   ["werift RTCP (runRtcp/sendRtcp, incoming RTCP)", (n) => /werift/.test(n.callFrame.url) && /Rtcp|rtcp/.test(n.callFrame.functionName)],
   ["werift dispatchRtp (rest: header ext., offsets, cache)", (n) => /werift/.test(n.callFrame.url) && /dispatchRtp/.test(n.callFrame.functionName)],
   ["werift sendRtp (rest)", (n) => /werift/.test(n.callFrame.url) && /sendRtp/.test(n.callFrame.functionName)],
-  ["werift receive path (datagramReceived, STUN)", (n) => /werift/.test(n.callFrame.url) && /datagramReceived|parseMessage|onRequestReceived/.test(n.callFrame.functionName)],
+  [
+    "werift receive path (datagramReceived, STUN)",
+    (n) => /werift/.test(n.callFrame.url) && /datagramReceived|parseMessage|onRequestReceived/.test(n.callFrame.functionName),
+  ],
   ["werift other", (n) => /werift/.test(n.callFrame.url)],
   ["camserver RTP packetizer", (n) => /h264-packetizer/.test(n.callFrame.url)],
   ["camserver WebRtcViewer / queue", (n) => /webrtc-viewer|consumer-queue/.test(n.callFrame.url)],
   ["camserver RtpFanout", (n) => /rtp-fanout/.test(n.callFrame.url)],
-  ["camserver source: FLV demux, pipeline, ffmpeg pipe", (n) => /flv-demux|pipeline\.ts|source-runner|stall-watchdog|parameter-sets|access-unit|annexb/.test(n.callFrame.url)],
+  [
+    "camserver source: FLV demux, pipeline, ffmpeg pipe",
+    (n) => /flv-demux|pipeline\.ts|source-runner|stall-watchdog|parameter-sets|access-unit|annexb/.test(n.callFrame.url),
+  ],
   ["answerOffer / WHEP setup", (n) => /whep-peer|webrtc-sender/.test(n.callFrame.url)],
 ];
 

@@ -56,7 +56,9 @@ function run(name: string, pass: () => unknown): void {
 console.log(`${aus.length} AUs (720p30-sized), ${(auBytes / 1e6).toFixed(2)} MB = ${((auBytes * 8) / 10 / 1e6).toFixed(2)} Mbit/s, ${seconds} s per row`);
 run("SampleBuilder.push (AU -> AVCC sample)", build);
 run("mediaFragment per GOP (30 samples)", () => gops.map((s, i) => mediaFragment({ sequenceNumber: i + 1, baseDecodeTime: s[0]!.dts, samples: s })));
-run("mediaFragment per LL-HLS part (6 samples)", () => llParts.map((s, i) => mediaFragment({ sequenceNumber: i + 1, baseDecodeTime: s[0]!.dts, samples: s, styp: false })));
+run("mediaFragment per LL-HLS part (6 samples)", () =>
+  llParts.map((s, i) => mediaFragment({ sequenceNumber: i + 1, baseDecodeTime: s[0]!.dts, samples: s, styp: false })),
+);
 run("mediaFragmentParts per GOP (no copy)", () => gops.map((s, i) => mediaFragmentParts({ sequenceNumber: i + 1, baseDecodeTime: s[0]!.dts, samples: s })));
 run("SampleBuilder + mediaFragment per GOP", () => {
   const all = build();

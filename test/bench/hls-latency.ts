@@ -135,7 +135,13 @@ async function playMode(page: Page, hlsUrl: string, mode: Mode): Promise<ModeRes
 }
 
 async function main(): Promise<void> {
-  const camera = await startColdCamera({ dirName: "bench-hls-latency", prefixName: "hlslat", graceMs: 1000, idleWaitsForMuxer: false, note: `${SECONDS} s per mode, ${STARTS} cold starts, hls.js ${JSON.stringify(PAGE_CONFIG)}` });
+  const camera = await startColdCamera({
+    dirName: "bench-hls-latency",
+    prefixName: "hlslat",
+    graceMs: 1000,
+    idleWaitsForMuxer: false,
+    note: `${SECONDS} s per mode, ${STARTS} cold starts, hls.js ${JSON.stringify(PAGE_CONFIG)}`,
+  });
 
   await coldStart(camera);
   const starts: { s: number; wait: number }[] = [];
@@ -159,7 +165,9 @@ async function main(): Promise<void> {
   for (const mode of ["regular", "low-latency"] as const) {
     results[mode] = await playMode(page, r.json.hls_url, mode);
     const m = results[mode];
-    log(`${mode}: PDT latency p50 ${m.pdt.p50} ms (p95 ${m.pdt.p95}), hls.js latency p50 ${m.hlsjs.p50} ms (its target ${m.targetLatencyMs} ms), first frame ${m.firstFrameMs} ms, ${m.stalls} stalls (${m.stallsSinceStart} since start)`);
+    log(
+      `${mode}: PDT latency p50 ${m.pdt.p50} ms (p95 ${m.pdt.p95}), hls.js latency p50 ${m.hlsjs.p50} ms (its target ${m.targetLatencyMs} ms), first frame ${m.firstFrameMs} ms, ${m.stalls} stalls (${m.stallsSinceStart} since start)`,
+    );
   }
   await browser.close();
   await camera.server.call("POST", "/v1/streams/stop", { session_id: r.json.session_id });
@@ -171,13 +179,29 @@ async function main(): Promise<void> {
     const target = mode === "low-latency" ? "< 1500" : "< 4000";
     console.log(row([`${mode}: now - playingDate (PDT)`, m.pdt.p50, m.pdt.p95, m.pdt.min, m.pdt.max, target], w));
     console.log(row([`${mode}: hls.js latency`, m.hlsjs.p50, m.hlsjs.p95, m.hlsjs.min, m.hlsjs.max, ""], w));
-    console.log(`  ${mode}: first frame ${m.firstFrameMs} ms after the start request (camera live), hls.js target latency ${m.targetLatencyMs} ms, ${m.stalls} stalls sampled (${m.stallsSinceStart} since start), ${m.blockingReloads} blocking reloads and ${m.partRequests} part requests in ${SECONDS} s`);
+    console.log(
+      `  ${mode}: first frame ${m.firstFrameMs} ms after the start request (camera live), hls.js target latency ${m.targetLatencyMs} ms, ${m.stalls} stalls sampled (${m.stallsSinceStart} since start), ${m.blockingReloads} blocking reloads and ${m.partRequests} part requests in ${SECONDS} s`,
+    );
   }
-  console.log(`cold start -> first playlist with a segment: median ${start.median} s (${start.min}-${start.max}); minus the key-frame wait: median ${startMinusWait.median} s`);
+  console.log(
+    `cold start -> first playlist with a segment: median ${start.median} s (${start.min}-${start.max}); minus the key-frame wait: median ${startMinusWait.median} s`,
+  );
   const left = leftovers();
   await cleanup();
   if (left.length) log(`processes still running at the end (stopped by clean-up): ${left.join("; ")}`);
-  console.log(JSON.stringify({ seconds: SECONDS, hlsjs: PAGE_CONFIG, lowLatency: results["low-latency"], regular: results.regular, coldStartS: start, coldStartMinusKeyframeWaitS: startMinusWait, lowLatencyUnderTarget: results["low-latency"].pdt.p50 < 1500, regularUnderTarget: results.regular.pdt.p50 < 4000, ratio: r3(results["low-latency"].pdt.p50 / results.regular.pdt.p50) }));
+  console.log(
+    JSON.stringify({
+      seconds: SECONDS,
+      hlsjs: PAGE_CONFIG,
+      lowLatency: results["low-latency"],
+      regular: results.regular,
+      coldStartS: start,
+      coldStartMinusKeyframeWaitS: startMinusWait,
+      lowLatencyUnderTarget: results["low-latency"].pdt.p50 < 1500,
+      regularUnderTarget: results.regular.pdt.p50 < 4000,
+      ratio: r3(results["low-latency"].pdt.p50 / results.regular.pdt.p50),
+    }),
+  );
 }
 
 await runBench(main);

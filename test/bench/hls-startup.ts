@@ -49,7 +49,28 @@ function vmRssMb(pid: number): number {
 async function rawRun(url: string): Promise<number> {
   const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
   const pl = `${out}/index.m3u8`;
-  const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-c:v", "copy", "-an", "-f", "hls", "-hls_time", "1", "-hls_list_size", "3", "-hls_flags", "delete_segments+omit_endlist", pl];
+  const cmd = [
+    "ffmpeg",
+    "-nostdin",
+    "-loglevel",
+    "error",
+    "-rtsp_transport",
+    "tcp",
+    "-i",
+    url,
+    "-c:v",
+    "copy",
+    "-an",
+    "-f",
+    "hls",
+    "-hls_time",
+    "1",
+    "-hls_list_size",
+    "3",
+    "-hls_flags",
+    "delete_segments+omit_endlist",
+    pl,
+  ];
   const t0 = now();
   const p = trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" }));
   const errText = new Response(p.stderr).text();
@@ -204,7 +225,10 @@ async function coldStart(externalRedis: boolean, rssCameraUrl?: string): Promise
   try {
     let health = 0;
     for (;;) {
-      health = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.status, () => 0);
+      health = await fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health) break;
       if (bg.proc.exitCode !== null) throw new Error(`start exited: ${bg.output().slice(-1500)}`);
       if (now() - t0 > 15_000) throw new Error(`start: no /health answer within 15 s: ${bg.output().slice(-1500)}`);
@@ -222,7 +246,8 @@ async function coldStart(externalRedis: boolean, rssCameraUrl?: string): Promise
       if (r.status !== 201) throw new Error(`register camera: ${r.status} ${await r.text()}`);
       const wait = 3000 - (now() - t0);
       if (wait > 0) await Bun.sleep(wait);
-      if (bg.proc.exitCode !== null || bg.proc.signalCode !== null) throw new Error(`start exited (${bg.proc.exitCode ?? bg.proc.signalCode}) before the RSS reading: ${bg.output().slice(-1500)}`);
+      if (bg.proc.exitCode !== null || bg.proc.signalCode !== null)
+        throw new Error(`start exited (${bg.proc.exitCode ?? bg.proc.signalCode}) before the RSS reading: ${bg.output().slice(-1500)}`);
       rssMb = vmRssMb(bg.pid);
     }
     return { ms, health, rssMb };
@@ -261,7 +286,8 @@ async function main(): Promise<void> {
           stopToIdle.push(r.stopToIdleS);
           probes.add(r.probe);
           const m = r.milestones;
-          if (m?.sourceSpawn !== undefined && m.muxerSpawn !== undefined && m.localPlaylist !== undefined) miles.push({ sourceSpawn: m.sourceSpawn, muxerSpawn: m.muxerSpawn, localPlaylist: m.localPlaylist, answer: r.startS * 1000 });
+          if (m?.sourceSpawn !== undefined && m.muxerSpawn !== undefined && m.localPlaylist !== undefined)
+            miles.push({ sourceSpawn: m.sourceSpawn, muxerSpawn: m.muxerSpawn, localPlaylist: m.localPlaylist, answer: r.startS * 1000 });
           return r.startS;
         },
       },
@@ -304,11 +330,26 @@ async function main(): Promise<void> {
   const w = [44, 9, 9, 9];
   const B = miles.length
     ? {
-        sourceSpawn: stats(miles.map((m) => m.sourceSpawn), 0),
-        muxerSpawn: stats(miles.map((m) => m.muxerSpawn), 0),
-        localPlaylist: stats(miles.map((m) => m.localPlaylist), 0),
-        answer: stats(miles.map((m) => m.answer), 0),
-        publishToAnswer: stats(miles.map((m) => m.answer - m.localPlaylist), 0),
+        sourceSpawn: stats(
+          miles.map((m) => m.sourceSpawn),
+          0,
+        ),
+        muxerSpawn: stats(
+          miles.map((m) => m.muxerSpawn),
+          0,
+        ),
+        localPlaylist: stats(
+          miles.map((m) => m.localPlaylist),
+          0,
+        ),
+        answer: stats(
+          miles.map((m) => m.answer),
+          0,
+        ),
+        publishToAnswer: stats(
+          miles.map((m) => m.answer - m.localPlaylist),
+          0,
+        ),
       }
     : undefined;
   const lines = [

@@ -84,7 +84,8 @@ function childrenLeftBy(owners: number[]): string[] {
     if (!/^\d+$/.test(name)) continue;
     try {
       const env = readFileSync(`/proc/${name}/environ`, "latin1");
-      if (owners.some((o) => env.includes(`CAMSERVER_CHILD=${o}:`))) left.push(`${name} ${readFileSync(`/proc/${name}/cmdline`, "latin1").replaceAll("\0", " ")}`);
+      if (owners.some((o) => env.includes(`CAMSERVER_CHILD=${o}:`)))
+        left.push(`${name} ${readFileSync(`/proc/${name}/cmdline`, "latin1").replaceAll("\0", " ")}`);
     } catch {}
   }
   return left;
@@ -132,7 +133,21 @@ async function measure(redis: Redis, ownId: number, pid: number): Promise<Figure
 async function main(): Promise<void> {
   const redisPort = freePort();
   const redisDir = trackDir(tempDir("bench-idle-redis"));
-  const redisServer = startBackground(["redis-server", "--bind", "127.0.0.1", "--port", String(redisPort), "--save", "", "--appendonly", "no", "--dir", redisDir, "--maxclients", "10000"]);
+  const redisServer = startBackground([
+    "redis-server",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(redisPort),
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    redisDir,
+    "--maxclients",
+    "10000",
+  ]);
   trackPid(redisServer.pid);
   await redisServer.waitFor(/Ready to accept connections/);
   const url = `redis://127.0.0.1:${redisPort}`;
@@ -167,7 +182,12 @@ async function main(): Promise<void> {
   await server.stop(20_000);
   const t0 = performance.now();
   // Not startCamserver: with every camera consumed at start-up, getting ready took over its 20 s.
-  const restarted = startBackground(["bun", `${ROOT}/infra/entry/start.ts`], { PORT: String(freePort()), API_TOKEN: TEST_TOKEN, PIPELINE_GRACE_MS: "2000", ...env });
+  const restarted = startBackground(["bun", `${ROOT}/infra/entry/start.ts`], {
+    PORT: String(freePort()),
+    API_TOKEN: TEST_TOKEN,
+    PIPELINE_GRACE_MS: "2000",
+    ...env,
+  });
   trackPid(restarted.pid);
   atCleanup(async () => restarted.stop(20_000));
   await restarted.waitFor(/worker ready/, 600_000);
@@ -181,10 +201,15 @@ async function main(): Promise<void> {
   const live = ids.slice(0, LIVE);
   const leaseUntil = Date.now() + 600_000;
   for (const id of live) await leases.put(id, "snapshot", "bench", leaseUntil);
-  const liveMs = await until(`${LIVE} cameras live`, async () => {
-    for (const id of live) if ((await status.read(id)).state !== "live") return false;
-    return true;
-  }, 300_000, 250).catch((err) => {
+  const liveMs = await until(
+    `${LIVE} cameras live`,
+    async () => {
+      for (const id of live) if ((await status.read(id)).state !== "live") return false;
+      return true;
+    },
+    300_000,
+    250,
+  ).catch((err) => {
     log(`camserver's log: ${restarted.output().slice(-4000)}`);
     throw err;
   });
@@ -195,12 +220,19 @@ async function main(): Promise<void> {
   log(`live: ${JSON.stringify(busy)}`);
 
   for (const id of live) await leases.release(id, "snapshot", "bench");
-  const idleAgainMs = await until("every camera idle", async () => {
-    for (const id of live) if ((await status.read(id)).state !== "idle") return false;
-    return true;
-  }, 60_000, 250);
+  const idleAgainMs = await until(
+    "every camera idle",
+    async () => {
+      for (const id of live) if ((await status.read(id)).state !== "idle") return false;
+      return true;
+    },
+    60_000,
+    250,
+  );
   log(`idle again after ${Math.round(idleAgainMs)} ms; waiting for the camera queue consumers to close`);
-  const closedMs = await until("the idle connection count", async () => (await processConnections(redis, ownId)) <= idle.connections, 120_000, 500).catch(() => -1);
+  const closedMs = await until("the idle connection count", async () => (await processConnections(redis, ownId)) <= idle.connections, 120_000, 500).catch(
+    () => -1,
+  );
   log(closedMs < 0 ? "consumers still open after 120 s" : `back to ${idle.connections} connections ${Math.round(closedMs)} ms later`);
   const after = await measure(redis, ownId, pid);
   log(`after: ${JSON.stringify(after)}`);
@@ -213,7 +245,13 @@ async function main(): Promise<void> {
     ["Redis connections", String(idle.connections), String(busy.connections), f2(per("connections")), String(after.connections)],
     ["Redis commands/s", f1(idle.commandsPerS), f1(busy.commandsPerS), f2(per("commandsPerS")), f1(after.commandsPerS)],
     ["camserver CPU, % of a core", f2(idle.cpu), f2(busy.cpu), f2(per("cpu")), f2(after.cpu)],
-    ["ffmpeg children (CPU %)", `${idle.children} (${f2(idle.childCpu)})`, `${busy.children} (${f2(busy.childCpu)})`, f2(per("childCpu")), `${after.children} (${f2(after.childCpu)})`],
+    [
+      "ffmpeg children (CPU %)",
+      `${idle.children} (${f2(idle.childCpu)})`,
+      `${busy.children} (${f2(busy.childCpu)})`,
+      f2(per("childCpu")),
+      `${after.children} (${f2(after.childCpu)})`,
+    ],
     ["camserver RSS, MB", f1(idle.rssMb), f1(busy.rssMb), f2(per("rssMb")), f1(after.rssMb)],
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -221,7 +259,19 @@ async function main(): Promise<void> {
     console.log(`| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |`);
     if (i === 0) console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   }
-  console.log(JSON.stringify({ cameras: CAMERAS, live: LIVE, seconds: SECONDS, readyMs: Math.round(readyMs), liveMs: Math.round(liveMs), closedMs: Math.round(closedMs), idle, busy, after }));
+  console.log(
+    JSON.stringify({
+      cameras: CAMERAS,
+      live: LIVE,
+      seconds: SECONDS,
+      readyMs: Math.round(readyMs),
+      liveMs: Math.round(liveMs),
+      closedMs: Math.round(closedMs),
+      idle,
+      busy,
+      after,
+    }),
+  );
 
   await cleanup();
   const left = [...leftovers(), ...childrenLeftBy([server.pid, pid])];

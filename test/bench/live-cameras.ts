@@ -51,7 +51,10 @@ async function measure(label: string, roots: number[], keepAlive: () => Promise<
 
 /** camserver with N cameras on `url`, each with an HLS session. */
 async function camserverRun(url: string, engine: "native" | "ffmpeg"): Promise<Cost> {
-  const cs: CamserverProcess = await startCamserver("start", { DATA_DIR: trackDir(tempDir("bench-live")), REDIS_PREFIX: trackPrefix(testPrefix("bench-live")) });
+  const cs: CamserverProcess = await startCamserver("start", {
+    DATA_DIR: trackDir(tempDir("bench-live")),
+    REDIS_PREFIX: trackPrefix(testPrefix("bench-live")),
+  });
   trackPid(cs.proc.pid);
   try {
     const sessions: string[] = [];
@@ -78,11 +81,36 @@ async function rawRun(url: string): Promise<Cost> {
   const procs = [];
   for (let i = 0; i < CAMERAS; i++) {
     const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
-    const cmd = ["ffmpeg", "-nostdin", "-loglevel", "error", "-rtsp_transport", "tcp", "-i", url, "-c:v", "copy", "-an", "-f", "hls", "-hls_time", "1", "-hls_list_size", "3", "-hls_flags", "delete_segments+omit_endlist", `${out}/index.m3u8`];
+    const cmd = [
+      "ffmpeg",
+      "-nostdin",
+      "-loglevel",
+      "error",
+      "-rtsp_transport",
+      "tcp",
+      "-i",
+      url,
+      "-c:v",
+      "copy",
+      "-an",
+      "-f",
+      "hls",
+      "-hls_time",
+      "1",
+      "-hls_list_size",
+      "3",
+      "-hls_flags",
+      "delete_segments+omit_endlist",
+      `${out}/index.m3u8`,
+    ];
     procs.push(trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })));
   }
   try {
-    return await measure("raw ffmpeg", procs.map((p) => p.pid), async () => {});
+    return await measure(
+      "raw ffmpeg",
+      procs.map((p) => p.pid),
+      async () => {},
+    );
   } finally {
     await Promise.all(procs.map((p) => stopProc(p)));
   }

@@ -42,7 +42,10 @@ const perSegment = capture(recordSegmentWriteSeconds);
 function clipAccessUnits(): AccessUnit[] {
   const dir = trackDir(mkdtempSync(join(tmpdir(), "bench-rec-clip-")));
   const out = join(dir, "clip.h264");
-  const r = Bun.spawnSync(["ffmpeg", "-nostdin", "-v", "error", "-i", `${clipsDir()}/cam720.mp4`, "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-an", "-f", "h264", out], { timeout: 60_000 });
+  const r = Bun.spawnSync(
+    ["ffmpeg", "-nostdin", "-v", "error", "-i", `${clipsDir()}/cam720.mp4`, "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-an", "-f", "h264", out],
+    { timeout: 60_000 },
+  );
   if (r.exitCode !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
   const aus: AccessUnit[] = [];
   let pending: Uint8Array[] = [];
@@ -78,7 +81,15 @@ async function inProcess(format: "fmp4" | "h264", aus: readonly AccessUnit[]): P
   perSegment.length = 0;
   const pipeline = new Pipeline();
   const id = `rec_bench${format}`;
-  const rec = await repos.recordings.create({ id, cameraId: "bench", path: format === "fmp4" ? `bench/${id}` : `bench/${id}/bench.h264`, format, trigger: "api", startedAt: Date.now(), segmentS: 4 });
+  const rec = await repos.recordings.create({
+    id,
+    cameraId: "bench",
+    path: format === "fmp4" ? `bench/${id}` : `bench/${id}/bench.h264`,
+    format,
+    trigger: "api",
+    startedAt: Date.now(),
+    segmentS: 4,
+  });
   const r = new Recorder(deps, rec, pipeline);
   r.start();
   log(`A: feeding ${SECONDS} s of 720p30 to an ${format} recorder at 30 fps`);
@@ -99,7 +110,7 @@ async function inProcess(format: "fmp4" | "h264", aus: readonly AccessUnit[]): P
     perFrameMsAfterFirst: { p99: r2(pct(frames.slice(1), 99)), max: r2(Math.max(...frames.slice(1))) },
     segmentWrites: perSegment.length,
     perSegmentWriteMs: perSegment.length > 0 ? dist([...perSegment]) : null,
-    mbPerMinute: r2((bytes / SECONDS) * 60 / 1e6),
+    mbPerMinute: r2(((bytes / SECONDS) * 60) / 1e6),
   };
   log(`A ${format}: ${JSON.stringify(summary)}`);
   return summary;
@@ -138,7 +149,12 @@ async function cameras(): Promise<Record<string, unknown>> {
   const cam = await startRtspCamera();
   const prefix = trackPrefix(testPrefix("bench-rec"));
   const recDir = trackDir(tempDir("bench-rec-b"));
-  const cs = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: trackDir(tempDir("bench-rec-data")), RECORDINGS_DIR: recDir });
+  const cs = await startCamserver("start", {
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: prefix,
+    DATA_DIR: trackDir(tempDir("bench-rec-data")),
+    RECORDINGS_DIR: recDir,
+  });
   trackPid(cs.proc.pid);
   const redis = new Redis(TEST_REDIS_URL);
   atCleanup(async () => void redis.disconnect());
@@ -166,7 +182,10 @@ async function cameras(): Promise<Record<string, unknown>> {
   const after = dirBytes(recDir);
   const pss = treePssMb([cs.proc.pid]);
   const metrics = await (await fetch(`${cs.base}/metrics`)).text();
-  const dropped = [...metrics.matchAll(/^camserver_consumer_dropped_access_units_total\{[^}]*kind="record"[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+  const dropped = [...metrics.matchAll(/^camserver_consumer_dropped_access_units_total\{[^}]*kind="record"[^}]*\} (\d+)/gm)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
   for (const id of recIds) await cs.call("POST", `/v1/recordings/${id}/stop`);
   for (const id of ids) await leases.release(id, "snapshot", "bench");
   await cs.stop();

@@ -76,7 +76,9 @@ await runBench(async () => {
   for (const pollMs of [2, 4, 8]) {
     const m = await measure([live], pollMs);
     const ms = m.lat.map((u) => u / 1000);
-    rows.push(`| 1 camera 720p30, poll ${pollMs} ms | ${r2(m.cpu)} % | ${m.aus} AUs in ${SECONDS} s, ${m.skipped} skipped | p50 ${r2(pct(ms, 50))} / p99 ${r2(pct(ms, 99))} / max ${r2(Math.max(...ms))} ms |`);
+    rows.push(
+      `| 1 camera 720p30, poll ${pollMs} ms | ${r2(m.cpu)} % | ${m.aus} AUs in ${SECONDS} s, ${m.skipped} skipped | p50 ${r2(pct(ms, 50))} / p99 ${r2(pct(ms, 99))} / max ${r2(Math.max(...ms))} ms |`,
+    );
     log(rows.at(-1)!);
   }
   await cam.stop();
@@ -94,7 +96,9 @@ await runBench(async () => {
   {
     const m = await measure(many, 4);
     const ms = m.lat.map((u) => u / 1000);
-    rows.push(`| ${CAMERAS} cameras 320x240 at 30 fps, poll 4 ms | ${r2(m.cpu)} % | ${m.aus} AUs in ${SECONDS} s, ${m.skipped} skipped | p50 ${r2(pct(ms, 50))} / p99 ${r2(pct(ms, 99))} / max ${r2(Math.max(...ms))} ms |`);
+    rows.push(
+      `| ${CAMERAS} cameras 320x240 at 30 fps, poll 4 ms | ${r2(m.cpu)} % | ${m.aus} AUs in ${SECONDS} s, ${m.skipped} skipped | p50 ${r2(pct(ms, 50))} / p99 ${r2(pct(ms, 99))} / max ${r2(Math.max(...ms))} ms |`,
+    );
     log(rows.at(-1)!);
   }
   const idle: string[] = [];

@@ -107,7 +107,13 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   try {
     // Idle before a cold run: state `idle` and no ffmpeg with the camera's port on its command line.
-    const camera = await startColdCamera({ dirName: "bench-snap", prefixName: "benchsnap", graceMs: GRACE_MS, idleWaitsForMuxer: false, note: `PIPELINE_GRACE_MS=${GRACE_MS}` });
+    const camera = await startColdCamera({
+      dirName: "bench-snap",
+      prefixName: "benchsnap",
+      graceMs: GRACE_MS,
+      idleWaitsForMuxer: false,
+      note: `PIPELINE_GRACE_MS=${GRACE_MS}`,
+    });
     const { cam, prefix } = camera;
     server = camera.server;
 
@@ -144,7 +150,9 @@ async function main(): Promise<void> {
     closers.push(async () => redis.disconnect());
     const snapQ = new Queue("snapshot", { connection: redis, prefix });
     closers.push(() => snapQ.close());
-    const jobs = (await snapQ.getJobs(["completed"], 0, 1000)).filter((j) => j.timestamp >= seqStartEpoch && j.timestamp <= seqEndEpoch && j.name === "snapshot");
+    const jobs = (await snapQ.getJobs(["completed"], 0, 1000)).filter(
+      (j) => j.timestamp >= seqStartEpoch && j.timestamp <= seqEndEpoch && j.name === "snapshot",
+    );
     const queueWait = jobs.map((j) => j.processedOn! - j.timestamp);
     const processing = jobs.map((j) => j.finishedOn! - j.processedOn!);
     const inJob = jobs.map((j) => j.finishedOn! - j.timestamp);
@@ -201,7 +209,13 @@ async function main(): Promise<void> {
     const execFloor: number[] = [];
     for (let i = 0; i < PIECES; i++) {
       const t0 = now();
-      const p = trackProc(Bun.spawn(["setpriv", "--pdeathsig", "KILL", "--", "setsid", "ffmpeg", "-hide_banner", "-version"], { stdin: "ignore", stdout: "ignore", stderr: "ignore" }));
+      const p = trackProc(
+        Bun.spawn(["setpriv", "--pdeathsig", "KILL", "--", "setsid", "ffmpeg", "-hide_banner", "-version"], {
+          stdin: "ignore",
+          stdout: "ignore",
+          stderr: "ignore",
+        }),
+      );
       await p.exited;
       execFloor.push(now() - t0);
       await stopProc(p);
@@ -245,14 +259,77 @@ async function main(): Promise<void> {
       row([`${CONCURRENT} concurrent, per request`, f1(C.p50), f1(C.p95), f1(C.min), f1(C.max)], w),
       `  ${CONCURRENT} concurrent: wall time ${f1(concWall)} ms; JPEG ${seq[0]!.bytes} bytes; ${new Set(seq.map((s) => s.at)).size} distinct keyframes in the sequential run; camera pipelines started meanwhile: ${liveExtraPipelines}`,
       `  where the time goes (p50, ms; ${B.job_count} job records of the sequential requests, pieces x${PIECES} by hand, idle):`,
-      row(["  job added -> active (queue wait)", f1(B.job_added_to_active_ms.p50), f1(B.job_added_to_active_ms.p95), f1(B.job_added_to_active_ms.min), f1(B.job_added_to_active_ms.max)], w),
-      row(["  job active -> finished (Redis + decode + Redis)", f1(B.job_active_to_finished_ms.p50), f1(B.job_active_to_finished_ms.p95), f1(B.job_active_to_finished_ms.min), f1(B.job_active_to_finished_ms.max)], w),
+      row(
+        [
+          "  job added -> active (queue wait)",
+          f1(B.job_added_to_active_ms.p50),
+          f1(B.job_added_to_active_ms.p95),
+          f1(B.job_added_to_active_ms.min),
+          f1(B.job_added_to_active_ms.max),
+        ],
+        w,
+      ),
+      row(
+        [
+          "  job active -> finished (Redis + decode + Redis)",
+          f1(B.job_active_to_finished_ms.p50),
+          f1(B.job_active_to_finished_ms.p95),
+          f1(B.job_active_to_finished_ms.min),
+          f1(B.job_active_to_finished_ms.max),
+        ],
+        w,
+      ),
       row(["  HTTP p50 minus job added -> finished p50", f1(B.outside_job_ms_p50), "", "", ""], w),
-      row([`  decodeKeyframeToJpeg alone (${B.keyframe_bytes} B keyframe)`, f1(B.decode_keyframe_to_jpeg_ms.p50), f1(B.decode_keyframe_to_jpeg_ms.p95), f1(B.decode_keyframe_to_jpeg_ms.min), f1(B.decode_keyframe_to_jpeg_ms.max)], w),
-      row(["  Redis read of the keyframe", f1(B.redis_keyframe_read_ms.p50), f1(B.redis_keyframe_read_ms.p95), f1(B.redis_keyframe_read_ms.min), f1(B.redis_keyframe_read_ms.max)], w),
-      row(["  GET snapshot?max_age_ms= (cached JPEG, no decode)", f1(B.cached_jpeg_request_ms.p50), f1(B.cached_jpeg_request_ms.p95), f1(B.cached_jpeg_request_ms.min), f1(B.cached_jpeg_request_ms.max)], w),
-      row(["  ffmpeg -version via setpriv+setsid (exec floor)", f1(B.ffmpeg_version_exec_ms.p50), f1(B.ffmpeg_version_exec_ms.p95), f1(B.ffmpeg_version_exec_ms.min), f1(B.ffmpeg_version_exec_ms.max)], w),
-      row(["  BullMQ no-op job round trip (this process)", f1(B.bullmq_noop_round_trip_ms.p50), f1(B.bullmq_noop_round_trip_ms.p95), f1(B.bullmq_noop_round_trip_ms.min), f1(B.bullmq_noop_round_trip_ms.max)], w),
+      row(
+        [
+          `  decodeKeyframeToJpeg alone (${B.keyframe_bytes} B keyframe)`,
+          f1(B.decode_keyframe_to_jpeg_ms.p50),
+          f1(B.decode_keyframe_to_jpeg_ms.p95),
+          f1(B.decode_keyframe_to_jpeg_ms.min),
+          f1(B.decode_keyframe_to_jpeg_ms.max),
+        ],
+        w,
+      ),
+      row(
+        [
+          "  Redis read of the keyframe",
+          f1(B.redis_keyframe_read_ms.p50),
+          f1(B.redis_keyframe_read_ms.p95),
+          f1(B.redis_keyframe_read_ms.min),
+          f1(B.redis_keyframe_read_ms.max),
+        ],
+        w,
+      ),
+      row(
+        [
+          "  GET snapshot?max_age_ms= (cached JPEG, no decode)",
+          f1(B.cached_jpeg_request_ms.p50),
+          f1(B.cached_jpeg_request_ms.p95),
+          f1(B.cached_jpeg_request_ms.min),
+          f1(B.cached_jpeg_request_ms.max),
+        ],
+        w,
+      ),
+      row(
+        [
+          "  ffmpeg -version via setpriv+setsid (exec floor)",
+          f1(B.ffmpeg_version_exec_ms.p50),
+          f1(B.ffmpeg_version_exec_ms.p95),
+          f1(B.ffmpeg_version_exec_ms.min),
+          f1(B.ffmpeg_version_exec_ms.max),
+        ],
+        w,
+      ),
+      row(
+        [
+          "  BullMQ no-op job round trip (this process)",
+          f1(B.bullmq_noop_round_trip_ms.p50),
+          f1(B.bullmq_noop_round_trip_ms.p95),
+          f1(B.bullmq_noop_round_trip_ms.min),
+          f1(B.bullmq_noop_round_trip_ms.max),
+        ],
+        w,
+      ),
       "",
       `2. cold camera (idle before each run), ${RUNS} interleaved runs each, random 0-1 s GOP phase (s)`,
       row(["", "median", "min", "max", ""], w),
@@ -303,7 +380,10 @@ async function main(): Promise<void> {
     log(`stopped everything; pids this bench started directly: ${startedPids.join(" ")}; left over: ${left.length ? left.join(" | ") : "none"}`);
     result.leftover_processes = left;
     if (ok) {
-      lines.push(`  processes left over (ps -eo pid,args | grep -E 'ffmpeg|rtsp-camera|infra/entry', this bench's): ${left.length ? left.join(" | ") : "none"}`, "");
+      lines.push(
+        `  processes left over (ps -eo pid,args | grep -E 'ffmpeg|rtsp-camera|infra/entry', this bench's): ${left.length ? left.join(" | ") : "none"}`,
+        "",
+      );
       console.log(lines.join("\n"));
       console.log(JSON.stringify(result));
     }

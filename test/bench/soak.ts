@@ -59,7 +59,10 @@ async function keyShapes(redis: Redis, prefix: string): Promise<Map<string, numb
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
     cursor = next;
     for (const k of keys) {
-      const shape = k.slice(prefix.length).replace(/(healthy|hung|flaky)/g, "<cam>").replace(/[0-9a-f]{16,}|\b\d+\b|[A-Za-z0-9_-]{20,}/g, "*");
+      const shape = k
+        .slice(prefix.length)
+        .replace(/(healthy|hung|flaky)/g, "<cam>")
+        .replace(/[0-9a-f]{16,}|\b\d+\b|[A-Za-z0-9_-]{20,}/g, "*");
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }
   } while (cursor !== "0");
@@ -70,7 +73,9 @@ const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b
 /** `p` or a rejection after `ms`. */
 function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: ReturnType<typeof setTimeout>;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 async function main(): Promise<void> {
@@ -93,7 +98,14 @@ async function main(): Promise<void> {
     for (const c of Object.values(cams)) trackPid(c.pid), needles.push(`:${c.port}/`);
     const prefix = trackPrefix(testPrefix("soak"));
     const recordingsDir = trackDir(tempDir("soak-recordings"));
-    const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATABASE_URL: db.url, RECORDINGS_DIR: recordingsDir, PIPELINE_GRACE_MS: "1000", LOG_LEVEL: "warn" };
+    const env = {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: prefix,
+      DATABASE_URL: db.url,
+      RECORDINGS_DIR: recordingsDir,
+      PIPELINE_GRACE_MS: "1000",
+      LOG_LEVEL: "warn",
+    };
     const api = await startCamserver("api", { ...env, DATA_DIR: trackDir(tempDir("soak-api")) });
     const startWorker = (id: string) => startCamserver("worker", { ...env, DATA_DIR: trackDir(tempDir(`soak-${id}`)), WORKER_ID: id, LOG_LEVEL: "info" });
     const workerA = await startWorker("worker-a");
@@ -117,9 +129,12 @@ async function main(): Promise<void> {
           const start = api.call("POST", "/v1/streams/start", { camera_id: cam });
           // A start answered after the timeout is stopped when it comes, so no session is left.
           let timedOut = false;
-          void start.then((late) => {
-            if (timedOut && late.status === 200) void api.call("POST", "/v1/streams/stop", { session_id: late.json.session_id });
-          }, () => {});
+          void start.then(
+            (late) => {
+              if (timedOut && late.status === 200) void api.call("POST", "/v1/streams/stop", { session_id: late.json.session_id });
+            },
+            () => {},
+          );
           const s = await within(start, OP_TIMEOUT_MS, tag).catch((err) => {
             timedOut = true;
             throw err;
@@ -170,7 +185,10 @@ async function main(): Promise<void> {
           warm = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
           log(`warm-up done at cycle ${i}: RSS api ${warm.api.toFixed(1)} MB, worker-a ${warm.a.toFixed(1)} MB`);
         }
-        if (i % 50 === 0) log(`cycle ${i}/${CYCLES}, ${((Date.now() - t0) / 1000).toFixed(0)} s, RSS api ${rssMb(api.pid).toFixed(1)} MB, worker-a ${rssMb(workerA.pid).toFixed(1)} MB`);
+        if (i % 50 === 0)
+          log(
+            `cycle ${i}/${CYCLES}, ${((Date.now() - t0) / 1000).toFixed(0)} s, RSS api ${rssMb(api.pid).toFixed(1)} MB, worker-a ${rssMb(workerA.pid).toFixed(1)} MB`,
+          );
         await op(i);
       }
     };
@@ -208,12 +226,23 @@ async function main(): Promise<void> {
     console.log(`RSS api after warm-up:      ${w.api.toFixed(1)} -> ${end.api.toFixed(1)} MB (${growth(w.api, end.api).toFixed(1)} %, target < 10 %)`);
     console.log(`RSS worker-a after warm-up: ${w.a.toFixed(1)} -> ${end.a.toFixed(1)} MB (${growth(w.a, end.a).toFixed(1)} %, target < 10 %)`);
     console.log(`Redis keys of the prefix:   ${baselineKeys} before, ${endKeys} after`);
-    for (const [shape, n] of [...endShapes].sort()) if (n !== (baselineShapes.get(shape) ?? 0)) console.log(`  ${shape.padEnd(48)} ${baselineShapes.get(shape) ?? 0} -> ${n}`);
+    for (const [shape, n] of [...endShapes].sort())
+      if (n !== (baselineShapes.get(shape) ?? 0)) console.log(`  ${shape.padEnd(48)} ${baselineShapes.get(shape) ?? 0} -> ${n}`);
     console.log(`recordings valid (ffmpeg):  ${valid}/${recordings.length}`);
     for (const line of invalid.slice(0, 10)) console.log(`  invalid ${line}`);
     console.log("outcomes:");
     for (const [k, n] of [...outcomes].sort()) console.log(`  ${k.padEnd(50)} ${n}`);
-    console.log(JSON.stringify({ cycles: CYCLES, elapsed_s: elapsedS, ffmpeg_left: ffmpeg, rss_mb: { warm: w, end }, redis_keys: { baseline: baselineKeys, end: endKeys }, recordings: { valid, total: recordings.length }, outcomes: Object.fromEntries(outcomes) }));
+    console.log(
+      JSON.stringify({
+        cycles: CYCLES,
+        elapsed_s: elapsedS,
+        ffmpeg_left: ffmpeg,
+        rss_mb: { warm: w, end },
+        redis_keys: { baseline: baselineKeys, end: endKeys },
+        recordings: { valid, total: recordings.length },
+        outcomes: Object.fromEntries(outcomes),
+      }),
+    );
   } finally {
     await cleanup();
     const left = leftovers();

@@ -42,7 +42,9 @@ function cpuOf(pid: number): number {
 
 /** Pids of this process's ffmpeg children (the ffmpeg source's URL is in a list file, not on its command line). */
 function ffmpegChildren(): number[] {
-  return Bun.spawnSync(["ps", "-eo", "pid=,ppid=,args="]).stdout.toString().split("\n")
+  return Bun.spawnSync(["ps", "-eo", "pid=,ppid=,args="])
+    .stdout.toString()
+    .split("\n")
     .map((l) => l.trim().split(/\s+/))
     .filter((f) => Number(f[1]) === process.pid && f.slice(2).join(" ").includes("ffmpeg"))
     .map((f) => Number(f[0]));
@@ -62,10 +64,12 @@ runBench(async () => {
     let at = NaN;
     const t0 = now();
     const guard = setTimeout(() => ac.abort(), 20_000);
-    const err = await make(kind).run(session(kind, ac.signal, () => {
-      at = (now() - t0) / 1000;
-      ac.abort();
-    }));
+    const err = await make(kind).run(
+      session(kind, ac.signal, () => {
+        at = (now() - t0) / 1000;
+        ac.abort();
+      }),
+    );
     clearTimeout(guard);
     if (!Number.isFinite(at)) throw new Error(`${kind}: no access unit: ${err.name}: ${err.message}`);
     return at;
@@ -73,7 +77,14 @@ runBench(async () => {
 
   function session(kind: Kind, signal: AbortSignal, onUnit: () => void) {
     return {
-      camera: { id: "bench", sourceUrl: url, username: "admin", password: PASS, network: "local" as const, sourceEngine: kind === "native" ? ("native" as const) : ("ffmpeg" as const) },
+      camera: {
+        id: "bench",
+        sourceUrl: url,
+        username: "admin",
+        password: PASS,
+        network: "local" as const,
+        sourceEngine: kind === "native" ? ("native" as const) : ("ffmpeg" as const),
+      },
       timeouts: NETWORK_TIMEOUTS.local,
       redact: (t: string) => t.replaceAll(PASS, "***"),
       onAccessUnit: onUnit,
@@ -97,18 +108,20 @@ runBench(async () => {
     let out = { user: NaN, system: NaN, child: NaN, wallS: NaN };
     const childCpu = () => ffmpegChildren().reduce((sum, pid) => sum + cpuOf(pid), 0);
     const guard = setTimeout(() => ac.abort(), COST_S * 1000 + 20_000);
-    await make(kind).run(session(kind, ac.signal, () => {
-      n++;
-      if (n === 30) {
-        child0 = childCpu();
-        c0 = process.cpuUsage();
-        t0 = now();
-      } else if (n === 30 + want) {
-        const c = process.cpuUsage(c0);
-        out = { user: c.user / 1e6, system: c.system / 1e6, child: childCpu() - child0, wallS: (now() - t0) / 1000 };
-        ac.abort();
-      }
-    }));
+    await make(kind).run(
+      session(kind, ac.signal, () => {
+        n++;
+        if (n === 30) {
+          child0 = childCpu();
+          c0 = process.cpuUsage();
+          t0 = now();
+        } else if (n === 30 + want) {
+          const c = process.cpuUsage(c0);
+          out = { user: c.user / 1e6, system: c.system / 1e6, child: childCpu() - child0, wallS: (now() - t0) / 1000 };
+          ac.abort();
+        }
+      }),
+    );
     clearTimeout(guard);
     if (!Number.isFinite(out.user)) throw new Error(`${kind}: fewer than ${30 + want} access units`);
     return out;
@@ -116,7 +129,10 @@ runBench(async () => {
 
   const newPipelines = () => (cam.output().match(/new pipeline/g) ?? []).length;
   const keyframeWait = (from: number) => {
-    const m = cam.output().slice(from).match(/new pipeline, clip position ([\d.]+)s/);
+    const m = cam
+      .output()
+      .slice(from)
+      .match(/new pipeline, clip position ([\d.]+)s/);
     if (!m) return NaN;
     const frac = Number(m[1]) % 1;
     return frac < 0.0005 ? 0 : 1 - frac;
@@ -150,7 +166,9 @@ runBench(async () => {
     await Bun.sleep(1500);
     const c = await steady(k);
     cost[k] = { user: r3(c.user), system: r3(c.system), child: r3(c.child), totalPct: r1((100 * (c.user + c.system + c.child)) / c.wallS) };
-    log(`${k}: ${COST_S * 30} access units in ${c.wallS.toFixed(2)} s: process user ${c.user.toFixed(3)} s + system ${c.system.toFixed(3)} s, ffmpeg child ${c.child.toFixed(2)} s`);
+    log(
+      `${k}: ${COST_S * 30} access units in ${c.wallS.toFixed(2)} s: process user ${c.user.toFixed(3)} s + system ${c.system.toFixed(3)} s, ffmpeg child ${c.child.toFixed(2)} s`,
+    );
   }
 
   const summary = {
@@ -159,12 +177,17 @@ runBench(async () => {
     ffmpeg: { ...stats(res.ffmpeg.s), minusKeyframeWait: stats(res.ffmpeg.minusWait) },
     cost,
   };
-  const row = (k: Kind) => `| ${k.padEnd(6)} | ${summary[k].median.toFixed(3)} s | ${summary[k].min.toFixed(3)}-${summary[k].max.toFixed(3)} s | ${summary[k].minusKeyframeWait.median.toFixed(3)} s | ${cost[k].totalPct}% (user ${cost[k].user} s, system ${cost[k].system} s, child ${cost[k].child} s) |`;
-  console.log(`\n| source | connect -> first AU, median | range | minus key-frame wait, median | CPU of a core while streaming ${COST_S} s (process + ffmpeg child) |`);
+  const row = (k: Kind) =>
+    `| ${k.padEnd(6)} | ${summary[k].median.toFixed(3)} s | ${summary[k].min.toFixed(3)}-${summary[k].max.toFixed(3)} s | ${summary[k].minusKeyframeWait.median.toFixed(3)} s | ${cost[k].totalPct}% (user ${cost[k].user} s, system ${cost[k].system} s, child ${cost[k].child} s) |`;
+  console.log(
+    `\n| source | connect -> first AU, median | range | minus key-frame wait, median | CPU of a core while streaming ${COST_S} s (process + ffmpeg child) |`,
+  );
   console.log("|---|---|---|---|---|");
   console.log(row("native"));
   console.log(row("ffmpeg"));
-  console.log(`native / ffmpeg (medians): ${r3(summary.native.median / summary.ffmpeg.median)}, minus key-frame wait: ${r3(summary.native.minusKeyframeWait.median / summary.ffmpeg.minusKeyframeWait.median)}`);
+  console.log(
+    `native / ffmpeg (medians): ${r3(summary.native.median / summary.ffmpeg.median)}, minus key-frame wait: ${r3(summary.native.minusKeyframeWait.median / summary.ffmpeg.minusKeyframeWait.median)}`,
+  );
   console.log(JSON.stringify(summary));
   await cleanup();
   const left = leftovers();

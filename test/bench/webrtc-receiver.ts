@@ -131,7 +131,15 @@ async function connectLight(): Promise<Peer> {
     conn.onData.subscribe((d: Buffer) => isRtp(d) && onDatagram(d));
     rr = setInterval(() => {
       if (senderSsrc < 0) return;
-      const report = new RtcpReceiverInfo({ ssrc: senderSsrc, fractionLost: 0, packetsLost: lost, highestSequence: Math.max(lastSeq, 0), jitter: 0, lsr: 0, dlsr: 0 });
+      const report = new RtcpReceiverInfo({
+        ssrc: senderSsrc,
+        fractionLost: 0,
+        packetsLost: lost,
+        highestSequence: Math.max(lastSeq, 0),
+        jitter: 0,
+        lsr: 0,
+        dlsr: 0,
+      });
       void dtls.sendRtcp([new RtcpRrPacket({ ssrc: 0x1234, reports: [report] })]).catch(() => {});
     }, 1000);
   });
@@ -205,7 +213,9 @@ const server = Bun.serve({
     if (url.pathname === "/frames") {
       const from = Number(url.searchParams.get("from"));
       const to = Number(url.searchParams.get("to"));
-      return Response.json(peers.map((p) => ({ ssrc: p.ssrc(), frames: p.frames.filter((f) => f.at >= from && f.at <= to).map((f) => [f.ts, f.at, f.complete ? 1 : 0]) })));
+      return Response.json(
+        peers.map((p) => ({ ssrc: p.ssrc(), frames: p.frames.filter((f) => f.at >= from && f.at <= to).map((f) => [f.ts, f.at, f.complete ? 1 : 0]) })),
+      );
     }
     return new Response("not found", { status: 404 });
   },

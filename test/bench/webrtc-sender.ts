@@ -71,7 +71,10 @@ let sourcePid = 0;
 let firstMedia!: () => void;
 const live = new Promise<void>((r) => (firstMedia = r));
 
-const source = createSource({ id: "bench", sourceUrl: RTSP, username: null, password: null, network: "local", sourceEngine: "auto" }, { log: createLogger("warn") });
+const source = createSource(
+  { id: "bench", sourceUrl: RTSP, username: null, password: null, network: "local", sourceEngine: "auto" },
+  { log: createLogger("warn") },
+);
 
 async function runSource(): Promise<void> {
   let sessions = 0;

@@ -129,7 +129,9 @@ function machineJiffies(): [number, number] {
   return [total - idle, total];
 }
 function udpErrors(): { rcvbuf: number; sndbuf: number } {
-  const lines = readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Udp:"));
+  const lines = readFileSync("/proc/net/snmp", "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("Udp:"));
   const names = lines[0]!.split(/\s+/);
   const vals = lines[1]!.split(/\s+/).map(Number);
   return { rcvbuf: vals[names.indexOf("RcvbufErrors")]!, sndbuf: vals[names.indexOf("SndbufErrors")]! };
@@ -192,7 +194,9 @@ async function stopEverything(): Promise<string> {
       process.kill(p.pid, "SIGKILL");
     } catch {}
   }
-  const ps = Bun.spawnSync(["ps", "-o", "pid=,stat=,args=", "-p", started.map((p) => p.pid).join(",") || "1"]).stdout.toString().trim();
+  const ps = Bun.spawnSync(["ps", "-o", "pid=,stat=,args=", "-p", started.map((p) => p.pid).join(",") || "1"])
+    .stdout.toString()
+    .trim();
   return left.length === 0
     ? `all ${started.length} started processes gone (ps -p ${started.map((p) => p.pid).join(",")}: ${ps === "" ? "no rows" : `only zombies awaiting their reaper: ${ps.replace(/\s+/g, " ")}`})`
     : `LEFT RUNNING (killed now): ${left.map((p) => `${p.name}:${p.pid}`).join(", ")}`;
@@ -261,7 +265,20 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
   log(`N=${n}: ${procs} receiver process(es) holding ${counts.join("+")} peers (${MODE})`);
   for (const count of counts) {
     const port = freePort();
-    const bg = startBackground(["bun", `${HERE}/webrtc-receiver.ts`, "--base", senderBase, "--count", String(count), "--port", String(port), "--mode", MODE, ...(RCVBUF ? ["--rcvbuf", RCVBUF] : []), ...(PLI ? ["--pli-after", String(Math.round((WARMUP + SECONDS / 2) * 1000))] : [])]);
+    const bg = startBackground([
+      "bun",
+      `${HERE}/webrtc-receiver.ts`,
+      "--base",
+      senderBase,
+      "--count",
+      String(count),
+      "--port",
+      String(port),
+      "--mode",
+      MODE,
+      ...(RCVBUF ? ["--rcvbuf", RCVBUF] : []),
+      ...(PLI ? ["--pli-after", String(Math.round((WARMUP + SECONDS / 2) * 1000))] : []),
+    ]);
     started.push({ name: "receiver", pid: bg.pid });
     receivers.push({ bg, base: `http://127.0.0.1:${port}`, count });
   }
@@ -303,10 +320,16 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
   await Bun.sleep(1000);
   const st = await getJson<{
     frames: [number, number, number][];
-    viewers: { id: string; ssrc: number; offsets: [number, number][]; dropped: number; keyframeRequests: number; sentDelays: [number, number][]; state: string }[];
-  }>(
-    `${senderBase}/stats?from=${t0 - 20000}&to=${t1}`,
-  );
+    viewers: {
+      id: string;
+      ssrc: number;
+      offsets: [number, number][];
+      dropped: number;
+      keyframeRequests: number;
+      sentDelays: [number, number][];
+      state: string;
+    }[];
+  }>(`${senderBase}/stats?from=${t0 - 20000}&to=${t1}`);
   const sentAt = new Map<number, number>();
   const isKey = new Set<number>();
   for (const [ts, at, key] of st.frames) {
@@ -315,7 +338,9 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
   }
   const windowFrames = st.frames.filter(([, at]) => at >= t0);
   const recv = (
-    await Promise.all(receivers.map((r) => getJson<{ ssrc: number; frames: [number, number, number][] }[]>(`${r.base}/frames?from=${t0 - 5000}&to=${t1 + 1000}`)))
+    await Promise.all(
+      receivers.map((r) => getJson<{ ssrc: number; frames: [number, number, number][] }[]>(`${r.base}/frames?from=${t0 - 5000}&to=${t1 + 1000}`)),
+    )
   ).flat();
   const offsetsBySsrc = new Map(st.viewers.map((v) => [v.ssrc, v.offsets]));
 
@@ -370,7 +395,10 @@ async function run(n: number, senderBase: string, senderClock: number): Promise<
   const sent = st.viewers.flatMap((v) => v.sentDelays.filter(([at]) => at >= t0).map(([, d]) => d));
   const closed = st.viewers.filter((v) => v.state !== "alive").length;
   if (closed > 0) log(`warning: ${closed} viewers closed during the run`);
-  if (windowFrames.length < 0.8 * 30 * win || packets === 0) log(`warning: N=${n}: the source delivered ${windowFrames.length} frames and the receivers ${packets} packets in ${win.toFixed(1)} s: not a valid measurement`);
+  if (windowFrames.length < 0.8 * 30 * win || packets === 0)
+    log(
+      `warning: N=${n}: the source delivered ${windowFrames.length} frames and the receivers ${packets} packets in ${win.toFixed(1)} s: not a valid measurement`,
+    );
 
   const res: RunResult = {
     viewers: n,
@@ -498,7 +526,9 @@ try {
 
 if (results.length > 0) {
   const nproc = Bun.spawnSync(["nproc"]).stdout.toString().trim();
-  console.log(`\nWebRTC viewers, variant ${VARIANT}, clip ${clip.split("/").pop()}, receivers ${MODE}${RCVBUF ? ` rcvbuf ${RCVBUF}` : ""}, window ${SECONDS} s after ${WARMUP} s warm-up, ${nproc} cores, Bun ${Bun.version}`);
+  console.log(
+    `\nWebRTC viewers, variant ${VARIANT}, clip ${clip.split("/").pop()}, receivers ${MODE}${RCVBUF ? ` rcvbuf ${RCVBUF}` : ""}, window ${SECONDS} s after ${WARMUP} s warm-up, ${nproc} cores, Bun ${Bun.version}`,
+  );
   console.log(
     "sender CPU, ffmpeg, recv (receivers), other (processes this bench did not start) = % of one core; machine = both cores busy %;\n" +
       "latency = access unit at the fanout -> its last RTP packet at the receiver; sent = -> onFrameSent (handed to SRTP/UDP)\n",
@@ -514,6 +544,17 @@ if (results.length > 0) {
         `unmatched frames ${r.unmatchedFrames}, max clock offset ${r.clockOffsetMaxMs} ms`,
     );
   }
-  console.log(JSON.stringify({ bench: "webrtc-viewers", variant: VARIANT, clip: clip.split("/").pop(), mode: MODE, rcvbuf: RCVBUF || "default", seconds: SECONDS, bun: Bun.version, results }));
+  console.log(
+    JSON.stringify({
+      bench: "webrtc-viewers",
+      variant: VARIANT,
+      clip: clip.split("/").pop(),
+      mode: MODE,
+      rcvbuf: RCVBUF || "default",
+      seconds: SECONDS,
+      bun: Bun.version,
+      results,
+    }),
+  );
 }
 process.exit(exitCode);

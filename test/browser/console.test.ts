@@ -23,7 +23,16 @@ import { eventually, ROOT, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, 
 import { startConnCounter, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const SHOTS = resolve(ROOT, "docs/screenshots");
 const CAM = "lobby";
 const PLAY_MS = 20_000;
@@ -76,10 +85,14 @@ function trackControls(): void {
     w.__used.add(name(el));
     sessionStorage.setItem("test-used-controls", JSON.stringify([...w.__used]));
   };
-  addEventListener("click", (e) => {
-    const b = (e.target as Element).closest("button, a");
-    if (b) use(b);
-  }, true);
+  addEventListener(
+    "click",
+    (e) => {
+      const b = (e.target as Element).closest("button, a");
+      if (b) use(b);
+    },
+    true,
+  );
   for (const type of ["input", "change"]) addEventListener(type, (e) => use(e.target as Element), true);
 }
 
@@ -87,7 +100,9 @@ function trackControls(): void {
 async function controlsOnPage(p: Page): Promise<string[]> {
   return p.evaluate(() => {
     const name = (el: Element) => el.id || Array.from(el.attributes).find((a) => a.name.startsWith("data-") && a.name !== "data-admin")?.name || el.tagName;
-    return Array.from(document.querySelectorAll("button, input, select, a[href]")).filter((el) => !el.classList.contains("skip")).map(name);
+    return Array.from(document.querySelectorAll("button, input, select, a[href]"))
+      .filter((el) => !el.classList.contains("skip"))
+      .map(name);
   });
 }
 
@@ -107,8 +122,20 @@ async function newPage(ctx: BrowserContext): Promise<Page> {
 
 /** Closes what a failed test may have left open (live view, suggestion), so the next test starts clean. */
 async function settle(p = page): Promise<void> {
-  if (await p.locator("dialog#viewer").evaluate((d: HTMLDialogElement) => d.open).catch(() => false)) await p.click("#close");
-  if (await p.locator("#suggestion").isVisible().catch(() => false)) await p.click("#suggestion-dismiss");
+  if (
+    await p
+      .locator("dialog#viewer")
+      .evaluate((d: HTMLDialogElement) => d.open)
+      .catch(() => false)
+  )
+    await p.click("#close");
+  if (
+    await p
+      .locator("#suggestion")
+      .isVisible()
+      .catch(() => false)
+  )
+    await p.click("#suggestion-dismiss");
 }
 
 async function waitVisible(p: Page, selector: string, timeout = 10_000): Promise<void> {
@@ -119,7 +146,12 @@ async function waitVisible(p: Page, selector: string, timeout = 10_000): Promise
 async function waitText(p: Page, selector: string, text: string | RegExp, timeout = PLAY_MS): Promise<string> {
   let last = "";
   const ok = await eventually(async () => {
-    last = (await p.locator(selector).first().textContent({ timeout: 200 }).catch(() => "")) ?? "";
+    last =
+      (await p
+        .locator(selector)
+        .first()
+        .textContent({ timeout: 200 })
+        .catch(() => "")) ?? "";
     return typeof text === "string" ? last.includes(text) : text.test(last);
   }, timeout);
   if (!ok) throw new Error(`${selector} never showed ${text}; it shows "${last}"\n${pageLines.slice(-20).join("\n")}`);
@@ -134,7 +166,12 @@ beforeAll(async () => {
   counter = await startConnCounter(`127.0.0.1:${cam.port}`, countsFile);
   server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("console"), DATA_DIR: dirs[1]! });
   // Snapshots every hour: the first poll comes at once, the next long after this file ends.
-  const made = await server.call("POST", "/v1/cameras", { id: CAM, name: "Lobby", source_url: `rtsp://127.0.0.1:${counter.port}/stream1`, snapshot_interval_s: 3600 });
+  const made = await server.call("POST", "/v1/cameras", {
+    id: CAM,
+    name: "Lobby",
+    source_url: `rtsp://127.0.0.1:${counter.port}/stream1`,
+    snapshot_interval_s: 3600,
+  });
   if (made.status !== 201) throw new Error(`camera registration failed: ${made.status} ${made.text}`);
   await server.call("POST", "/v1/cameras", { id: "yard", name: "Yard", source_url: "rtsp://127.0.0.1:9/none" });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
@@ -144,7 +181,8 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  if (server && (server.proc.exitCode !== null || server.proc.signalCode !== null)) console.error(`camserver exited during the tests:\n${server.output().slice(-4000)}`);
+  if (server && (server.proc.exitCode !== null || server.proc.signalCode !== null))
+    console.error(`camserver exited during the tests:\n${server.output().slice(-4000)}`);
   await browser?.close().catch(() => {});
   await server?.stop();
   await stopAll();
@@ -179,7 +217,9 @@ describe("operator console in headless Chromium", () => {
       await page.reload();
       await waitVisible(page, `button[data-camera="${CAM}"] img`);
       await eventually(async () => (await received()).length >= 2, 5000);
-      expect((await received()).filter((e) => old.includes(e.id))).toEqual(old.map((id) => ({ id, camera_id: expect.any(String), replay: true, outcome: "history" })) as never);
+      expect((await received()).filter((e) => old.includes(e.id))).toEqual(
+        old.map((id) => ({ id, camera_id: expect.any(String), replay: true, outcome: "history" })) as never,
+      );
       expect(await page.locator("#suggestion").isHidden()).toBe(true);
     }
     expect(await page.locator(`#event-log li[data-event-id="${old[0]}"]`).textContent()).toContain("person · front door · 93 %");
@@ -265,7 +305,9 @@ describe("operator console in headless Chromium", () => {
     const connects = await page.evaluate(() => (window as any).__console.socket.connects as number);
     await page.evaluate(() => (window as any).__console.socket.drop());
     // Live again only once the new connection is up (its "ready" came), not the old one's state.
-    const back = async () => (await page.evaluate(() => (window as any).__console.socket.connects as number)) > connects && (await page.locator("#socket-state").getAttribute("data-state")) === "live";
+    const back = async () =>
+      (await page.evaluate(() => (window as any).__console.socket.connects as number)) > connects &&
+      (await page.locator("#socket-state").getAttribute("data-state")) === "live";
     expect(await eventually(back, 15_000)).toBe(true);
     const fresh = await postEvent({ camera_id: CAM, kind: "person" });
     await waitVisible(page, "#suggestion");
@@ -314,11 +356,14 @@ describe("operator console in headless Chromium", () => {
     await page.click('#nav a[data-page="recordings"]');
     await page.selectOption("#rec-camera", CAM);
     await page.selectOption("#rec-window", "600");
-    await page.fill("#rec-end", await page.evaluate(() => {
-      const d = new Date(Date.now() + 60_000);
-      const p = (n: number) => String(n).padStart(2, "0");
-      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-    }));
+    await page.fill(
+      "#rec-end",
+      await page.evaluate(() => {
+        const d = new Date(Date.now() + 60_000);
+        const p = (n: number) => String(n).padStart(2, "0");
+        return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+      }),
+    );
     await page.click("#rec-show");
     await waitText(page, "#rec-status", /\d+ recordings?, \d+ events? from/);
     await waitVisible(page, "#timeline .span");
@@ -330,10 +375,11 @@ describe("operator console in headless Chromium", () => {
     const span = page.locator("#timeline .span").first();
     const box = (await span.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    const playing = async () => page.evaluate(() => {
-      const v = document.getElementById("rec-video") as HTMLVideoElement;
-      return v.readyState >= 2 && v.currentTime > 0 ? v.currentTime : 0;
-    });
+    const playing = async () =>
+      page.evaluate(() => {
+        const v = document.getElementById("rec-video") as HTMLVideoElement;
+        return v.readyState >= 2 && v.currentTime > 0 ? v.currentTime : 0;
+      });
     await waitText(page, "#rec-status", /playing from .*streamed/);
     const t0 = (await eventually(async () => (await playing()) > 0, PLAY_MS)) ? await playing() : 0;
     expect(t0).toBeGreaterThan(0);
@@ -431,7 +477,10 @@ describe("operator console in headless Chromium", () => {
   let viewerToken = "";
   const viewerUsed = new Set<string>();
   it("creates an API token (shown once) and revokes another", async () => {
-    for (const [name, role] of [["wall screen", "viewer"], ["old kiosk", "admin"]]) {
+    for (const [name, role] of [
+      ["wall screen", "viewer"],
+      ["old kiosk", "admin"],
+    ]) {
       await page.fill("#token-name", name!);
       await page.selectOption("#token-role", role!);
       await page.click("#token-create-submit");

@@ -15,7 +15,14 @@ import { eventually, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_T
 import { startRtspCamera } from "../support/testbed.ts";
 
 const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--autoplay-policy=no-user-gesture-required"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--no-first-run",
+  "--autoplay-policy=no-user-gesture-required",
+];
 
 let server: CamserverProcess;
 let context: BrowserContext | undefined;
@@ -87,7 +94,16 @@ it("plays two recordings joined by playback without a stall at the boundary", as
       setTimeout(resolve, 30_000);
     });
     const q = v.getVideoPlaybackQuality();
-    return { ended: v.ended, duration: v.duration, currentTime: v.currentTime, frames: q.totalVideoFrames, dropped: q.droppedVideoFrames, stallsAt, events, error: v.error?.message ?? null };
+    return {
+      ended: v.ended,
+      duration: v.duration,
+      currentTime: v.currentTime,
+      frames: q.totalVideoFrames,
+      dropped: q.droppedVideoFrames,
+      stallsAt,
+      events,
+      error: v.error?.message ?? null,
+    };
   }, url);
   console.log(`playback in Chromium: ${JSON.stringify(result)}`);
   expect(result.error).toBeNull();

@@ -15,7 +15,16 @@ import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS
 import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
 const CAMERA_ID = "cam_lobby";
 const SCREENSHOT_HLS = "/tmp/camserver-viewer.png";
 const SCREENSHOT_WEBRTC = "/tmp/camserver-webrtc.png";
@@ -44,7 +53,12 @@ beforeAll(async () => {
   const r = await server.call("POST", "/v1/cameras", { id: CAMERA_ID, name: "Lobby", source_url: cam.url });
   if (r.status !== 201) throw new Error(`camera registration failed: ${r.status} ${r.text}`);
   profileDir = mkdtempSync(`${tmpdir()}/camserver-chromium-`);
-  context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 800 } });
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+  });
   page = context.pages()[0] ?? (await context.newPage());
   page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
@@ -70,7 +84,10 @@ afterAll(async () => {
 /** Established TCP connections to the test camera: camserver's source holds at most one (RTSP over TCP). */
 function cameraConnections(): number {
   const r = Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`]);
-  return r.stdout.toString().split("\n").filter((l) => l.trim()).length;
+  return r.stdout
+    .toString()
+    .split("\n")
+    .filter((l) => l.trim()).length;
 }
 
 /** True when camserver holds no session and runs no ffmpeg for the test camera. */
@@ -78,7 +95,11 @@ async function noCameraConnection(): Promise<boolean> {
   const streams = await server.call("GET", "/v1/streams");
   const camera = await server.call("GET", `/v1/cameras/${CAMERA_ID}`);
   return (
-    streams.status === 200 && Array.isArray(streams.json) && streams.json.length === 0 && Object.keys(camera.json?.consumers ?? {}).length === 0 && cameraConnections() === 0
+    streams.status === 200 &&
+    Array.isArray(streams.json) &&
+    streams.json.length === 0 &&
+    Object.keys(camera.json?.consumers ?? {}).length === 0 &&
+    cameraConnections() === 0
   );
 }
 
@@ -130,7 +151,14 @@ async function closeModal(): Promise<void> {
 
 /** Waits until the modal's mode label shows `label`; throws with diagnostics otherwise. */
 async function waitForMode(label: "WebRTC" | "HLS", timeoutMs = PLAYBACK_TIMEOUT_MS): Promise<void> {
-  const shown = await eventually(async () => (await page.locator("#viewer-mode:visible").textContent({ timeout: 100 }).catch(() => null)) === label, timeoutMs);
+  const shown = await eventually(
+    async () =>
+      (await page
+        .locator("#viewer-mode:visible")
+        .textContent({ timeout: 100 })
+        .catch(() => null)) === label,
+    timeoutMs,
+  );
   if (!shown) throw new Error(`the modal never showed mode ${label} within ${timeoutMs} ms: ${await videoDiagnostics()}`);
 }
 
@@ -141,11 +169,22 @@ async function whepTiming(): Promise<{ ms: number; detail: string }> {
     return { opened: d.openedAt, post: d.whepPostAt, answer: d.answerAt, connected: d.connectedAt, frame: d.firstFrameAt, by: d.firstFrameBy as string };
   });
   const r = (x: number) => (x - t.post).toFixed(0);
-  return { ms: t.frame - t.post, detail: `answer +${r(t.answer)} ms, connected +${r(t.connected)} ms, frame seen by ${t.by}; modal open -> POST ${(t.post - t.opened).toFixed(0)} ms (ICE gathering)` };
+  return {
+    ms: t.frame - t.post,
+    detail: `answer +${r(t.answer)} ms, connected +${r(t.connected)} ms, frame seen by ${t.by}; modal open -> POST ${(t.post - t.opened).toFixed(0)} ms (ICE gathering)`,
+  };
 }
 
 /** inbound-rtp video stats of the page's peer connection. */
-async function inboundVideo(): Promise<{ framesDecoded: number; frameWidth: number; frameHeight: number; timestamp: number; packetsLost: number; jitterBufferDelay: number; jitterBufferEmittedCount: number }> {
+async function inboundVideo(): Promise<{
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+  timestamp: number;
+  packetsLost: number;
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
+}> {
   return page.evaluate(async () => {
     const stats: RTCStatsReport = await (window as any).__camserver.pc.getStats();
     let found: any;
@@ -161,10 +200,11 @@ async function inboundVideo(): Promise<{ framesDecoded: number; frameWidth: numb
 /** Asserts that the <video> plays HLS: currentTime advances by more than a second. */
 async function expectHlsPlaying(): Promise<void> {
   const deadline = Date.now() + PLAYBACK_TIMEOUT_MS;
-  const playing = async () => page.evaluate(() => {
-    const v = document.getElementById("video") as HTMLVideoElement;
-    return v.readyState >= 2 && !v.paused && v.currentTime > 0 ? v.currentTime : null;
-  });
+  const playing = async () =>
+    page.evaluate(() => {
+      const v = document.getElementById("video") as HTMLVideoElement;
+      return v.readyState >= 2 && !v.paused && v.currentTime > 0 ? v.currentTime : null;
+    });
   let first: number | null = null;
   const started = await eventually(async () => (first = await playing()) !== null, PLAYBACK_TIMEOUT_MS);
   if (!started) throw new Error(`video never started playing within ${PLAYBACK_TIMEOUT_MS} ms: ${await videoDiagnostics()}`);
@@ -290,7 +330,9 @@ describe("viewer page in headless Chromium", () => {
   it("falls back to HLS when the WHEP POST fails (500): label HLS, video plays, the WebRTC peer is closed", async () => {
     await page.evaluate(() => history.replaceState(null, "", location.pathname));
     const fail = (route: Route) =>
-      route.request().method() === "POST" ? route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"injected by the test"}' }) : route.continue();
+      route.request().method() === "POST"
+        ? route.fulfill({ status: 500, contentType: "application/json", body: '{"error":"injected by the test"}' })
+        : route.continue();
     await page.route("**/v1/cameras/*/whep", fail);
     try {
       streamStarts = [];
@@ -317,7 +359,11 @@ describe("viewer page in headless Chromium", () => {
   // in both cases, so it must DELETE it before falling back.
   const broken: [string, (sdp: string) => string, RegExp][] = [
     ["no decoded frame within 4 s", (sdp) => sdp.replace("a=sendonly", "a=inactive"), /no video within 4 s/],
-    ["the connection failed", (sdp) => sdp.replace(/^(a=fingerprint:\S+ )(..)/m, (_, head: string, byte: string) => head + (byte === "00" ? "11" : "00")), /connection failed/],
+    [
+      "the connection failed",
+      (sdp) => sdp.replace(/^(a=fingerprint:\S+ )(..)/m, (_, head: string, byte: string) => head + (byte === "00" ? "11" : "00")),
+      /connection failed/,
+    ],
   ];
   for (const [what, alter, reason] of broken) {
     it(`falls back to HLS when ${what}, and DELETEs the WHEP session it got`, async () => {
@@ -335,7 +381,10 @@ describe("viewer page in headless Chromium", () => {
         await openModal();
         await waitForMode("HLS");
         expect(location).toMatch(new RegExp(`^/v1/cameras/${CAMERA_ID}/whep/whep_`));
-        const dbg = await page.evaluate(() => ({ fallback: (window as any).__camserver.fallback, fallbackAfter: performance.now() - (window as any).__camserver.answerAt }));
+        const dbg = await page.evaluate(() => ({
+          fallback: (window as any).__camserver.fallback,
+          fallbackAfter: performance.now() - (window as any).__camserver.answerAt,
+        }));
         console.log(`fallback to HLS (${what}): "${dbg.fallback}"`);
         expect(dbg.fallback).toMatch(reason);
         expect(whepRequests).toContain(`DELETE ${location}`);

@@ -33,7 +33,13 @@ afterAll(async () => {
 describe("CAMSERVER_SECRET", () => {
   it("keeps the password out of the database files", async () => {
     server = await start("11".repeat(32));
-    const r = await server.call("POST", "/v1/cameras", { id: "locked", name: "Locked", source_url: `rtsp://127.0.0.1:${locked.port}/stream1`, username: "admin", password: PASSWORD });
+    const r = await server.call("POST", "/v1/cameras", {
+      id: "locked",
+      name: "Locked",
+      source_url: `rtsp://127.0.0.1:${locked.port}/stream1`,
+      username: "admin",
+      password: PASSWORD,
+    });
     expect(r.status).toBe(201);
     expect((await server.call("POST", "/v1/cameras", { id: "open", name: "Open", source_url: open.url })).status).toBe(201);
     const s = await server.call("POST", "/v1/streams/start", { camera_id: "locked" });

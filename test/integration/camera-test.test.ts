@@ -38,7 +38,11 @@ const keys = new Keys(testPrefix("camtest"));
 const probeDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith("camserver-probe-"));
 
 async function test(path: string, body: unknown, token = ADMIN) {
-  const res = await fetch(`${base}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as any };
 }
 
@@ -125,7 +129,10 @@ describe("camera connection test", () => {
   });
 
   it("reads ffprobe's failures: RTSP status lines, refusals, timeouts", () => {
-    expect(describeFailure("[rtsp @ 0x55] method DESCRIBE failed: 453 Not Enough Bandwidth\n")).toEqual({ rtspStatus: "453 Not Enough Bandwidth", error: "DESCRIBE answered 453 Not Enough Bandwidth" });
+    expect(describeFailure("[rtsp @ 0x55] method DESCRIBE failed: 453 Not Enough Bandwidth\n")).toEqual({
+      rtspStatus: "453 Not Enough Bandwidth",
+      error: "DESCRIBE answered 453 Not Enough Bandwidth",
+    });
     expect(describeFailure("rtsp://h/s: Connection refused")).toEqual({ rtspStatus: null, error: "connection refused" });
     expect(describeFailure("[tcp @ 0x1] Connection to tcp://h:554 failed: Connection timed out")).toEqual({ rtspStatus: null, error: "no answer in time" });
   });

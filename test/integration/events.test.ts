@@ -63,11 +63,23 @@ async function startApi(): Promise<Api> {
     .use(
       new Elysia({ prefix: "/v1" })
         .use(meRoutes())
-        .use(eventRoutes({ cameras: new CamerasRepository(database.db), events, eventSettings: new EventSettingsRepository(database.db), hub, log, startRecording: (c, s, id) => recorder.start(c, s, id) }))
+        .use(
+          eventRoutes({
+            cameras: new CamerasRepository(database.db),
+            events,
+            eventSettings: new EventSettingsRepository(database.db),
+            hub,
+            log,
+            startRecording: (c, s, id) => recorder.start(c, s, id),
+          }),
+        )
         .use(eventSocketRoutes({ events, hub, auth, log })),
     )
     .listen({ port: 0, hostname: "127.0.0.1" });
-  const api = { base: `127.0.0.1:${app.server!.port}`, hub, stop: async () => {
+  const api = {
+    base: `127.0.0.1:${app.server!.port}`,
+    hub,
+    stop: async () => {
       hub.close();
       await app.stop();
     },
@@ -77,7 +89,11 @@ async function startApi(): Promise<Api> {
 }
 
 async function call(api: Api, method: string, path: string, body?: unknown, token = ADMIN) {
-  const res = await fetch(`http://${api.base}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`http://${api.base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json().catch(() => null)) as any };
 }
 
@@ -88,7 +104,8 @@ function connect(api: Api, hello: unknown) {
   const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", (e) => resolve({ code: e.code, reason: e.reason })));
   ws.addEventListener("open", () => hello !== undefined && ws.send(typeof hello === "string" ? hello : JSON.stringify(hello)));
   ws.addEventListener("message", (e) => messages.push(JSON.parse(String(e.data))));
-  const events = (replay: boolean) => messages.filter((m): m is Extract<ServerMessage, { type: "event" }> => m.type === "event" && m.replay === replay).map((m) => m.event.id);
+  const events = (replay: boolean) =>
+    messages.filter((m): m is Extract<ServerMessage, { type: "event" }> => m.type === "event" && m.replay === replay).map((m) => m.event.id);
   return { ws, messages, closed, events, ready: () => eventually(() => messages.some((m) => m.type === "ready"), 3000) };
 }
 
@@ -188,7 +205,10 @@ describe("event WebSocket", () => {
     const seen = (first.messages[0] as { last_id: number }).last_id;
     first.ws.close();
     await first.closed;
-    const missed = [(await call(api, "POST", "/v1/events", { camera_id: "cam_a", kind: "person" })).json.id, (await call(api, "POST", "/v1/events", { camera_id: "cam_b", kind: "car" })).json.id];
+    const missed = [
+      (await call(api, "POST", "/v1/events", { camera_id: "cam_a", kind: "person" })).json.id,
+      (await call(api, "POST", "/v1/events", { camera_id: "cam_b", kind: "car" })).json.id,
+    ];
     const again = connect(api, { type: "hello", token: ADMIN, after_id: seen });
     expect(await eventually(() => again.events(true).length === 2, 2000)).toBe(true);
     expect(again.events(true)).toEqual(missed);

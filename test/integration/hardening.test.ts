@@ -60,7 +60,10 @@ describe("hardening", () => {
   it("logs a refusing camera's 502 at warn with its error class, not as an unknown error", async () => {
     await server.call("POST", "/v1/cameras", { id: "refusing", name: "Refusing", source_url: `rtsp://127.0.0.1:${freePort()}/x` });
     expect((await server.call("POST", "/v1/streams/start", { camera_id: "refusing" })).status).toBe(502);
-    const lines = server.output().split("\n").filter((l) => l.includes('"request failed"'));
+    const lines = server
+      .output()
+      .split("\n")
+      .filter((l) => l.includes('"request failed"'));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) {
       const entry = JSON.parse(l) as { level: number; err: string };

@@ -20,8 +20,16 @@ let server: CamserverProcess;
 
 /** Frames ffprobe decodes from `bytes` as `pict_type,key_frame` ("I,1"), and what it said on stderr. */
 function decodeFrames(bytes: Uint8Array): { types: string[]; errors: string } {
-  const r = Bun.spawnSync(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pict_type,key_frame", "-of", "csv=p=0", "-"], { stdin: bytes, timeout: 20_000 });
-  const types = r.stdout.toString().trim().split("\n").filter(Boolean).map((l) => l.split(",").reverse().join(","));
+  const r = Bun.spawnSync(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pict_type,key_frame", "-of", "csv=p=0", "-"], {
+    stdin: bytes,
+    timeout: 20_000,
+  });
+  const types = r.stdout
+    .toString()
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => l.split(",").reverse().join(","));
   return { types, errors: r.stderr.toString().trim() };
 }
 
@@ -35,7 +43,10 @@ function hinted(text: string): { run: string; msn: number; part: number } {
 /** Established TCP connections to the camera (camserver's source holds at most one; RTSP over TCP). */
 function cameraConnections(): number {
   const r = Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`]);
-  return r.stdout.toString().split("\n").filter((l) => l.trim()).length;
+  return r.stdout
+    .toString()
+    .split("\n")
+    .filter((l) => l.trim()).length;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -205,7 +216,14 @@ describe("on-demand HLS", () => {
 
   it("answers 400 at once for _HLS_part without _HLS_msn, a bad number, or a part or segment too far past the live edge", async () => {
     const h = hinted(await (await fetch(`${server.base}/hls/${sessionId}/index.m3u8`)).text());
-    for (const q of ["_HLS_part=1", "_HLS_msn=x", "_HLS_msn=-1", `_HLS_msn=${h.msn}&_HLS_part=1.5`, `_HLS_msn=${h.msn + 2}`, `_HLS_msn=${h.msn}&_HLS_part=${h.part + 16}`]) {
+    for (const q of [
+      "_HLS_part=1",
+      "_HLS_msn=x",
+      "_HLS_msn=-1",
+      `_HLS_msn=${h.msn}&_HLS_part=1.5`,
+      `_HLS_msn=${h.msn + 2}`,
+      `_HLS_msn=${h.msn}&_HLS_part=${h.part + 16}`,
+    ]) {
       const t0 = performance.now();
       const r = await fetch(`${server.base}/hls/${sessionId}/index.m3u8?${q}`);
       expect({ q, status: r.status }).toEqual({ q, status: 400 });

@@ -21,14 +21,18 @@ let viewer = "";
 let offer = "";
 
 beforeAll(async () => {
-  const r = Bun.spawnSync(["bun", `${ROOT}/infra/entry/token.ts`, "create", "--role", "viewer", "--name", "fuzz"], { env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "" }, cwd: ROOT });
+  const r = Bun.spawnSync(["bun", `${ROOT}/infra/entry/token.ts`, "create", "--role", "viewer", "--name", "fuzz"], {
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "" },
+    cwd: ROOT,
+  });
   viewer = r.stdout.toString().trim().split("\n").at(-1)!;
   server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("fuzz"), DATA_DIR: dataDir });
   // A camera whose source never answers: a valid offer or start would wait on it, so none is sent.
   expect((await server.call("POST", "/v1/cameras", { id: "fuzzcam", name: "Fuzz", source_url: "rtsp://127.0.0.1:9/never" })).status).toBe(201);
   offer = await werriftOffer({ audio: true });
   // Bull Board loads its packages on first use (both boards: the viewer's read-only one and the admin's).
-  for (const token of [viewer, TEST_TOKEN]) expect((await fetch(`${server.base}/admin/queues/api/queues`, { headers: { authorization: `Basic ${btoa(`x:${token}`)}` } })).status).toBe(200);
+  for (const token of [viewer, TEST_TOKEN])
+    expect((await fetch(`${server.base}/admin/queues/api/queues`, { headers: { authorization: `Basic ${btoa(`x:${token}`)}` } })).status).toBe(200);
 });
 afterAll(async () => {
   await server?.stop();
@@ -77,7 +81,19 @@ function nasty(r: R): string {
 
 /** A JSON value of a wrong or odd type. */
 function oddValue(r: R): unknown {
-  return r.pick([() => null, () => 0, () => -1, () => 1e308, () => true, () => [], () => [nasty(r)], () => ({}), () => ({ $gt: "" }), () => nasty(r), () => 2 ** 53 + 1])();
+  return r.pick([
+    () => null,
+    () => 0,
+    () => -1,
+    () => 1e308,
+    () => true,
+    () => [],
+    () => [nasty(r)],
+    () => ({}),
+    () => ({ $gt: "" }),
+    () => nasty(r),
+    () => 2 ** 53 + 1,
+  ])();
 }
 
 /** A request body: broken JSON, a wrong shape, or an object with odd fields. */
@@ -131,20 +147,50 @@ interface Req {
 
 /** One malformed request to one route. */
 function request(r: R): Req {
-  const json = (auth: string | undefined) => ({ ...(auth ? { authorization: auth } : {}), "content-type": r.pick(["application/json", "text/plain", "application/x-www-form-urlencoded"]) });
+  const json = (auth: string | undefined) => ({
+    ...(auth ? { authorization: auth } : {}),
+    "content-type": r.pick(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+  });
   const viewerAuth = `Bearer ${viewer}`;
   return r.pick<() => Req>([
     // no token, or a wrong one, on every protected route
     () => {
       const method = r.pick(["GET", "POST", "PATCH", "DELETE", "PUT"]);
-      const path = r.pick(["/v1/cameras", `/v1/cameras/${id(r)}`, "/v1/streams/start", "/v1/streams", "/api/webrtc/offer", "/admin/queues", "/admin/queues/api/queues", `/v1/cameras/fuzzcam/whep`]);
+      const path = r.pick([
+        "/v1/cameras",
+        `/v1/cameras/${id(r)}`,
+        "/v1/streams/start",
+        "/v1/streams",
+        "/api/webrtc/offer",
+        "/admin/queues",
+        "/admin/queues/api/queues",
+        `/v1/cameras/fuzzcam/whep`,
+      ]);
       return { method, path, headers: json(auths(r)), body: method !== "GET" && r.next() < 0.5 ? body(r, ["camera_id"]) : undefined };
     },
     // a viewer's writes that need admin
-    () => ({ method: r.pick(["POST", "PATCH", "DELETE"]), path: r.pick(["/v1/cameras", "/v1/cameras/fuzzcam", `/admin/queues/api/queues/${id(r)}/add`, "/v1/recordings"]), headers: json(viewerAuth), body: body(r, ["id", "name", "source_url"]) }),
+    () => ({
+      method: r.pick(["POST", "PATCH", "DELETE"]),
+      path: r.pick(["/v1/cameras", "/v1/cameras/fuzzcam", `/admin/queues/api/queues/${id(r)}/add`, "/v1/recordings"]),
+      headers: json(viewerAuth),
+      body: body(r, ["id", "name", "source_url"]),
+    }),
     // camera registry: broken bodies (never a valid camera: the network is always wrong)
-    () => ({ method: "POST", path: "/v1/cameras", headers: json(ADMIN), body: r.next() < 0.5 ? body(r, ["id", "name", "source_url", "username", "password", "network", "snapshot_interval_s", "max_viewers"]) : JSON.stringify({ id: nasty(r), name: nasty(r), source_url: nasty(r), network: nasty(r), max_viewers: oddValue(r) }) }),
-    () => ({ method: "PATCH", path: `/v1/cameras/${id(r)}`, headers: json(ADMIN), body: body(r, ["name", "source_url", "network", "max_viewers", "snapshot_interval_s"]) }),
+    () => ({
+      method: "POST",
+      path: "/v1/cameras",
+      headers: json(ADMIN),
+      body:
+        r.next() < 0.5
+          ? body(r, ["id", "name", "source_url", "username", "password", "network", "snapshot_interval_s", "max_viewers"])
+          : JSON.stringify({ id: nasty(r), name: nasty(r), source_url: nasty(r), network: nasty(r), max_viewers: oddValue(r) }),
+    }),
+    () => ({
+      method: "PATCH",
+      path: `/v1/cameras/${id(r)}`,
+      headers: json(ADMIN),
+      body: body(r, ["name", "source_url", "network", "max_viewers", "snapshot_interval_s"]),
+    }),
     () => ({ method: "DELETE", path: `/v1/cameras/${id(r)}`, headers: json(ADMIN) }),
     () => ({ method: "GET", path: `/v1/cameras/${id(r)}`, headers: json(r.pick([ADMIN, viewerAuth])) }),
     // snapshots of unknown cameras, and bad max_age_ms
@@ -153,25 +199,98 @@ function request(r: R): Req {
     // streams
     () => ({ method: "POST", path: r.pick(["/v1/streams/start", "/v1/streams/stop"]), headers: json(viewerAuth), body: body(r, ["camera_id", "session_id"]) }),
     // WHEP and the seed's JSON signalling
-    () => ({ method: "POST", path: `/v1/cameras/${r.pick(["fuzzcam", id(r)])}/whep`, headers: { authorization: viewerAuth, "content-type": r.pick(["application/sdp", "application/sdp; charset=utf-8", "text/plain", ""]) }, body: badSdp(r) }),
-    () => ({ method: r.pick(["DELETE", "PATCH", "GET", "PUT"]), path: `/v1/cameras/${r.pick(["fuzzcam", id(r)])}/whep/${id(r)}`, headers: { authorization: viewerAuth } }),
-    () => ({ method: "POST", path: `/api/webrtc/offer${r.pick(["", "?camera_id=fuzzcam", `?camera_id=${id(r)}`, "?camera_id=fuzzcam&camera_id=x", "?camera_id[]=x"])}`, headers: json(viewerAuth), body: r.next() < 0.5 ? JSON.stringify({ type: r.pick(["offer", "answer", nasty(r)]), sdp: badSdp(r) }) : body(r, ["type", "sdp"]) }),
+    () => ({
+      method: "POST",
+      path: `/v1/cameras/${r.pick(["fuzzcam", id(r)])}/whep`,
+      headers: { authorization: viewerAuth, "content-type": r.pick(["application/sdp", "application/sdp; charset=utf-8", "text/plain", ""]) },
+      body: badSdp(r),
+    }),
+    () => ({
+      method: r.pick(["DELETE", "PATCH", "GET", "PUT"]),
+      path: `/v1/cameras/${r.pick(["fuzzcam", id(r)])}/whep/${id(r)}`,
+      headers: { authorization: viewerAuth },
+    }),
+    () => ({
+      method: "POST",
+      path: `/api/webrtc/offer${r.pick(["", "?camera_id=fuzzcam", `?camera_id=${id(r)}`, "?camera_id=fuzzcam&camera_id=x", "?camera_id[]=x"])}`,
+      headers: json(viewerAuth),
+      body: r.next() < 0.5 ? JSON.stringify({ type: r.pick(["offer", "answer", nasty(r)]), sdp: badSdp(r) }) : body(r, ["type", "sdp"]),
+    }),
     // HLS: unknown sessions, traversal
-    () => ({ method: r.pick(["GET", "HEAD"]), path: `/hls/${id(r)}/${r.pick(["index.m3u8", "seg_1.m4s", "..%2F..%2Fetc%2Fpasswd", "init.mp4", id(r)])}`, headers: {} }),
-    () => ({ method: "GET", path: r.pick(["/hls/../../etc/passwd", "/assets/..%2f..%2fpackage.json", "/assets/nope.js", "/v1/cameras/..%2F..%2F", "/%2e%2e/%2e%2e/etc/passwd", "/v1//cameras"]), headers: { authorization: viewerAuth } }),
+    () => ({
+      method: r.pick(["GET", "HEAD"]),
+      path: `/hls/${id(r)}/${r.pick(["index.m3u8", "seg_1.m4s", "..%2F..%2Fetc%2Fpasswd", "init.mp4", id(r)])}`,
+      headers: {},
+    }),
+    () => ({
+      method: "GET",
+      path: r.pick([
+        "/hls/../../etc/passwd",
+        "/assets/..%2f..%2fpackage.json",
+        "/assets/nope.js",
+        "/v1/cameras/..%2F..%2F",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/v1//cameras",
+      ]),
+      headers: { authorization: viewerAuth },
+    }),
     // Bull Board: unknown queues and jobs, cross-site and non-JSON writes
     () => ({ method: "GET", path: `/admin/queues/api/queues/${id(r)}/${id(r)}`, headers: { authorization: `Basic ${btoa(`x:${viewer}`)}` } }),
-    () => ({ method: r.pick(["POST", "PUT"]), path: `/admin/queues/api/queues/${r.pick(["snapshot", "stream-start", id(r)])}/${r.pick(["add", "pause", "clean/completed"])}`, headers: { authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`, "content-type": r.pick(["text/plain", "application/x-www-form-urlencoded"]), origin: "http://evil.example", "sec-fetch-site": "cross-site" }, body: body(r, ["name", "data"]) }),
-    () => ({ method: r.pick(["GET", "PUT", "PATCH", "DELETE", "POST"]), path: `/admin/queues/${r.pick(["api/nope", `api/queues/${id(r)}/${id(r)}/${id(r)}`, "static/../../package.json", id(r)])}`, headers: { authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`, "content-type": "application/json" } }),
+    () => ({
+      method: r.pick(["POST", "PUT"]),
+      path: `/admin/queues/api/queues/${r.pick(["snapshot", "stream-start", id(r)])}/${r.pick(["add", "pause", "clean/completed"])}`,
+      headers: {
+        authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`,
+        "content-type": r.pick(["text/plain", "application/x-www-form-urlencoded"]),
+        origin: "http://evil.example",
+        "sec-fetch-site": "cross-site",
+      },
+      body: body(r, ["name", "data"]),
+    }),
+    () => ({
+      method: r.pick(["GET", "PUT", "PATCH", "DELETE", "POST"]),
+      path: `/admin/queues/${r.pick(["api/nope", `api/queues/${id(r)}/${id(r)}/${id(r)}`, "static/../../package.json", id(r)])}`,
+      headers: { authorization: `Basic ${btoa(`x:${TEST_TOKEN}`)}`, "content-type": "application/json" },
+    }),
     // recordings, events, token administration (admin writes with broken bodies; unknown ids)
     () => {
       // Unknown cameras only: an empty settings patch of a real camera is a valid request.
-      const path = r.pick(["/v1/recordings", `/v1/recordings/${id(r)}`, `/v1/recordings/${id(r)}/stop`, `/api/recording/start?camera_id=${id(r)}`, `/api/recording/stop?camera_id=${id(r)}`, `/v1/cameras/${id(r)}/recording-settings`, "/v1/events", `/v1/cameras/${id(r)}/event-settings`, "/v1/tokens", `/v1/tokens/${id(r)}/revoke`]);
-      return { method: r.pick(["POST", "DELETE", "PUT", "PATCH"]), path, headers: json(ADMIN), body: body(r, ["camera_id", "id", "name", "role", "mode", "record", "retention", "cron", "kind"]) };
+      const path = r.pick([
+        "/v1/recordings",
+        `/v1/recordings/${id(r)}`,
+        `/v1/recordings/${id(r)}/stop`,
+        `/api/recording/start?camera_id=${id(r)}`,
+        `/api/recording/stop?camera_id=${id(r)}`,
+        `/v1/cameras/${id(r)}/recording-settings`,
+        "/v1/events",
+        `/v1/cameras/${id(r)}/event-settings`,
+        "/v1/tokens",
+        `/v1/tokens/${id(r)}/revoke`,
+      ]);
+      return {
+        method: r.pick(["POST", "DELETE", "PUT", "PATCH"]),
+        path,
+        headers: json(ADMIN),
+        body: body(r, ["camera_id", "id", "name", "role", "mode", "record", "retention", "cron", "kind"]),
+      };
     },
-    () => ({ method: "GET", path: r.pick([`/v1/recordings/${id(r)}`, `/v1/recordings/${id(r)}/file`, `/v1/cameras/${id(r)}/playback?from=${id(r)}`, `/api/recording/status?camera_id=${id(r)}`, `/v1/cameras/${id(r)}/recording-settings`]), headers: json(viewerAuth) }),
+    () => ({
+      method: "GET",
+      path: r.pick([
+        `/v1/recordings/${id(r)}`,
+        `/v1/recordings/${id(r)}/file`,
+        `/v1/cameras/${id(r)}/playback?from=${id(r)}`,
+        `/api/recording/status?camera_id=${id(r)}`,
+        `/v1/cameras/${id(r)}/recording-settings`,
+      ]),
+      headers: json(viewerAuth),
+    }),
     // wrong methods on known routes
-    () => ({ method: r.pick(["PUT", "DELETE", "PATCH"]), path: r.pick(["/v1/streams/start", "/v1/streams", "/health", "/metrics", "/v1/cameras/fuzzcam/snapshot"]), headers: json(ADMIN) }),
+    () => ({
+      method: r.pick(["PUT", "DELETE", "PATCH"]),
+      path: r.pick(["/v1/streams/start", "/v1/streams", "/health", "/metrics", "/v1/cameras/fuzzcam/snapshot"]),
+      headers: json(ADMIN),
+    }),
   ])();
 }
 

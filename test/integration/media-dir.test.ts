@@ -18,7 +18,12 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, "media"));
   writeFileSync(join(dataDir, "notes.txt"), "private notes\n");
   symlinkSync(`${clipsDir()}/cam720.mp4`, join(dataDir, "media", "clip.mp4"));
-  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("media"), DATA_DIR: dataDir, MEDIA_DIR: join(dataDir, "media") });
+  server = await startCamserver("start", {
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: testPrefix("media"),
+    DATA_DIR: dataDir,
+    MEDIA_DIR: join(dataDir, "media"),
+  });
 });
 afterAll(async () => {
   await server?.stop();

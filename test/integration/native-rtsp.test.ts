@@ -51,7 +51,10 @@ interface Result {
 }
 
 /** Runs one native session until `units` access units arrived (then stops it) or it ends by itself. */
-async function session(url: string, o: { user?: string; pass?: string; units?: number; maxMs?: number; timeouts?: NetworkTimeouts; source?: RtspSourceOptions } = {}): Promise<Result> {
+async function session(
+  url: string,
+  o: { user?: string; pass?: string; units?: number; maxMs?: number; timeouts?: NetworkTimeouts; source?: RtspSourceOptions } = {},
+): Promise<Result> {
   const ac = new AbortController();
   const units: AccessUnit[] = [];
   let sets = 0;
@@ -60,7 +63,14 @@ async function session(url: string, o: { user?: string; pass?: string; units?: n
   const t0 = performance.now();
   const guard = setTimeout(() => ac.abort(), o.maxMs ?? 20_000);
   const err = await new RtspSource(o.source).run({
-    camera: { id: "cam", sourceUrl: url.replace(/\/\/[^@/]*@/, "//"), username: o.user ?? null, password: o.pass ?? null, network: "local", sourceEngine: "native" },
+    camera: {
+      id: "cam",
+      sourceUrl: url.replace(/\/\/[^@/]*@/, "//"),
+      username: o.user ?? null,
+      password: o.pass ?? null,
+      network: "local",
+      sourceEngine: "native",
+    },
     timeouts: o.timeouts ?? LOCAL,
     redact: (t) => t,
     onAccessUnit: (au) => {
@@ -103,7 +113,10 @@ describe("gst-rtsp-server (rtsp-camera), RTP over TCP", () => {
   }, 20_000);
 
   it("answers a wrong password with CameraUnreachableError (502) naming the 401, without the password", async () => {
-    for (const [user, pass] of [["admin", "wrong-pass"], [undefined, undefined]] as const) {
+    for (const [user, pass] of [
+      ["admin", "wrong-pass"],
+      [undefined, undefined],
+    ] as const) {
       const r = await session(digestCam.url, { user, pass });
       expect(r.err.name).toBe("CameraUnreachableError");
       expect(r.err.status).toBe(502);
@@ -124,11 +137,18 @@ describe("gst-rtsp-server (rtsp-camera), RTP over TCP", () => {
   it("answers 453 (client limit reached) and a connection closed at accept with 502", async () => {
     const limited = await startRtspCamera({ maxClients: 1 });
     const closing = await startRtspCamera({ maxClients: 1, overLimit: "close" });
-    for (const [cam, text] of [[limited, "453 Not Enough Bandwidth"], [closing, "closed the connection"]] as const) {
+    for (const [cam, text] of [
+      [limited, "453 Not Enough Bandwidth"],
+      [closing, "closed the connection"],
+    ] as const) {
       const ac = new AbortController();
       const holder = new RtspSource().run({
         camera: { id: "holder", sourceUrl: cam.url, username: null, password: null, network: "local", sourceEngine: "native" },
-        timeouts: LOCAL, redact: (t) => t, onAccessUnit: () => {}, onParameterSets: () => {}, signal: ac.signal,
+        timeouts: LOCAL,
+        redact: (t) => t,
+        onAccessUnit: () => {},
+        onParameterSets: () => {},
+        signal: ac.signal,
       });
       await Bun.sleep(1500);
       const r = await session(cam.url);
@@ -162,7 +182,10 @@ describe("faults", () => {
   }, 20_000);
 
   it("refuses at once for a closed port and an unknown host (502)", async () => {
-    for (const [url, text] of [[`rtsp://127.0.0.1:${freePort()}/x`, "connection refused"], ["rtsp://camera.invalid/x", "unknown host camera.invalid"]]) {
+    for (const [url, text] of [
+      [`rtsp://127.0.0.1:${freePort()}/x`, "connection refused"],
+      ["rtsp://camera.invalid/x", "unknown host camera.invalid"],
+    ]) {
       const r = await session(url!);
       expect(r.err.name).toBe("CameraUnreachableError");
       expect(r.err.message).toContain(text!);
@@ -199,7 +222,25 @@ describe("faults", () => {
  */
 function startTlsProxy(targetPort: number): { port: number; stop: () => void } {
   const dir = mkdtempSync(join(tmpdir(), "camserver-rtsps-"));
-  const made = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1", "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`], { stderr: "pipe" });
+  const made = Bun.spawnSync(
+    [
+      "openssl",
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "1",
+      "-subj",
+      "/CN=127.0.0.1",
+      "-keyout",
+      `${dir}/key.pem`,
+      "-out",
+      `${dir}/cert.pem`,
+    ],
+    { stderr: "pipe" },
+  );
   if (made.exitCode !== 0) throw new Error(`openssl: ${made.stderr.toString()}`);
   const tls = { cert: readFileSync(`${dir}/cert.pem`, "utf8"), key: readFileSync(`${dir}/key.pem`, "utf8") };
   rmSync(dir, { recursive: true, force: true });
@@ -216,10 +257,13 @@ function startTlsProxy(targetPort: number): { port: number; stop: () => void } {
           hostname: "127.0.0.1",
           port: targetPort,
           socket: { data: (_s, d) => void client.write(d), close: () => void client.end(), error: () => void client.end() },
-        }).then((up) => {
-          client.data.up = up;
-          for (const b of client.data.pending) up.write(b);
-        }, () => client.end());
+        }).then(
+          (up) => {
+            client.data.up = up;
+            for (const b of client.data.pending) up.write(b);
+          },
+          () => client.end(),
+        );
       },
       data(client, d) {
         if (client.data.up) client.data.up.write(d);

@@ -34,7 +34,12 @@ beforeAll(async () => {
     startCamserver("worker", { ...env, DATA_DIR: tempDir("proof-a"), WORKER_ID: "worker-a" }),
     startCamserver("worker", { ...env, DATA_DIR: tempDir("proof-b"), WORKER_ID: "worker-b" }),
   ]);
-  const r = await api.call("POST", "/v1/cameras", { id: "tapo", name: "Tapo C200", source_url: `rtsp://127.0.0.1:${counter.port}/stream1`, snapshot_interval_s: 2 });
+  const r = await api.call("POST", "/v1/cameras", {
+    id: "tapo",
+    name: "Tapo C200",
+    source_url: `rtsp://127.0.0.1:${counter.port}/stream1`,
+    snapshot_interval_s: 2,
+  });
   expect(r.status).toBe(201);
 });
 afterAll(async () => {
@@ -130,35 +135,39 @@ async function holder(): Promise<string | null> {
 }
 
 describe.skipIf(skipWithoutMysql)("one upstream connection per camera, proven", () => {
-  it("holds at most one camera connection under viewers, snapshots, polling, churn and a holder SIGKILL", async () => {
-    await startSession();
-    const until = Date.now() + SECONDS * 1000;
-    const load = Promise.all([viewer(until), viewer(until), viewer(until), snapshotBursts(until), churn(until)]);
+  it(
+    "holds at most one camera connection under viewers, snapshots, polling, churn and a holder SIGKILL",
+    async () => {
+      await startSession();
+      const until = Date.now() + SECONDS * 1000;
+      const load = Promise.all([viewer(until), viewer(until), viewer(until), snapshotBursts(until), churn(until)]);
 
-    // Midway: SIGKILL the worker that holds the camera.
-    await Bun.sleep(Math.min(20_000, (SECONDS * 1000) / 3));
-    const victim = await holder();
-    expect(victim === "worker-a" || victim === "worker-b").toBe(true);
-    await workers[victim!]!.kill();
-    const killedAt = Date.now();
-    const other = victim === "worker-a" ? "worker-b" : "worker-a";
-    expect(await eventually(async () => (await holder()) === other, 15_000)).toBe(true);
-    const takeoverMs = Date.now() - killedAt;
+      // Midway: SIGKILL the worker that holds the camera.
+      await Bun.sleep(Math.min(20_000, (SECONDS * 1000) / 3));
+      const victim = await holder();
+      expect(victim === "worker-a" || victim === "worker-b").toBe(true);
+      await workers[victim!]!.kill();
+      const killedAt = Date.now();
+      const other = victim === "worker-a" ? "worker-b" : "worker-a";
+      expect(await eventually(async () => (await holder()) === other, 15_000)).toBe(true);
+      const takeoverMs = Date.now() - killedAt;
 
-    const [v1, v2, v3, snaps] = await load;
-    const s = await stats();
-    console.log(JSON.stringify({ seconds: SECONDS, requests, takeoverMs, segments: [v1, v2, v3], snapshots: snaps, sessions: startedSessions, counter: s }));
-    expect(failures).toEqual({});
-    expect(s.max_concurrent).toBe(1);
-    expect(s.refused).toBe(0);
-    expect(v1 + v2 + v3).toBeGreaterThan(SECONDS);
-    expect(snaps).toBeGreaterThan(100);
+      const [v1, v2, v3, snaps] = await load;
+      const s = await stats();
+      console.log(JSON.stringify({ seconds: SECONDS, requests, takeoverMs, segments: [v1, v2, v3], snapshots: snaps, sessions: startedSessions, counter: s }));
+      expect(failures).toEqual({});
+      expect(s.max_concurrent).toBe(1);
+      expect(s.refused).toBe(0);
+      expect(v1 + v2 + v3).toBeGreaterThan(SECONDS);
+      expect(snaps).toBeGreaterThan(100);
 
-    // Wind down: no session, no polling. The connection closes within the grace period (2 s).
-    await api.call("PATCH", "/v1/cameras/tapo", { snapshot_interval_s: 0 });
-    for (const x of (await api.call("GET", "/v1/streams")).json) await api.call("POST", "/v1/streams/stop", { session_id: x.session_id });
-    expect(await eventually(async () => (await stats()).current === 0, 2000 + 10_000)).toBe(true);
-    expect(await eventually(() => ffmpegPids(`127.0.0.1:${counter.port}/`).length === 0, 2000)).toBe(true);
-    expect((await stats()).max_concurrent).toBe(1);
-  }, (SECONDS + 60) * 1000);
+      // Wind down: no session, no polling. The connection closes within the grace period (2 s).
+      await api.call("PATCH", "/v1/cameras/tapo", { snapshot_interval_s: 0 });
+      for (const x of (await api.call("GET", "/v1/streams")).json) await api.call("POST", "/v1/streams/stop", { session_id: x.session_id });
+      expect(await eventually(async () => (await stats()).current === 0, 2000 + 10_000)).toBe(true);
+      expect(await eventually(() => ffmpegPids(`127.0.0.1:${counter.port}/`).length === 0, 2000)).toBe(true);
+      expect((await stats()).max_concurrent).toBe(1);
+    },
+    (SECONDS + 60) * 1000,
+  );
 });

@@ -30,7 +30,16 @@ beforeAll(async () => {
   const config = loadConfig({ REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("openapi"), DATA_DIR: dir });
   redis = openRedis(TEST_REDIS_URL);
   database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-  api = await composeApi(config, redis, new CamerasRepository(database.db), "openapi-token-0123456789", new ApiTokensRepository(database.db), createLogger("silent"), recordingRepositories(database.db), eventRepositories(database.db));
+  api = await composeApi(
+    config,
+    redis,
+    new CamerasRepository(database.db),
+    "openapi-token-0123456789",
+    new ApiTokensRepository(database.db),
+    createLogger("silent"),
+    recordingRepositories(database.db),
+    eventRepositories(database.db),
+  );
   api.app.listen({ port: 0, hostname: "127.0.0.1" }); // close() stops a listening server
   const r = await get("/openapi.json");
   expect(r.status).toBe(200);
@@ -65,7 +74,10 @@ async function readmeRoutes(): Promise<[string, string][]> {
   for (const row of table.split("\n")) {
     const cell = row.split(/(?<!\\)\|/)[1] ?? "";
     for (const m of cell.matchAll(/(?:`([A-Z]+)`\/)?`(?:([A-Z]+) )?(\/[^`\s]*)`/g)) {
-      const path = m[3]!.replace(/\[.*$/, "").replace(/\?.*$/, "").replace(/:([a-z_]+)/g, "{$1}");
+      const path = m[3]!
+        .replace(/\[.*$/, "")
+        .replace(/\?.*$/, "")
+        .replace(/:([a-z_]+)/g, "{$1}");
       for (const method of [m[1], m[2] ?? (m[1] ? undefined : "GET")]) if (method) pairs.push([method, path]);
     }
   }

@@ -27,7 +27,12 @@ beforeAll(async () => {
   if (skipWithoutMysql) return;
   db = await createTestDatabase();
   await startRedis();
-  api = await startCamserver("api", { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: testPrefix("ready"), DATABASE_URL: db.url, DATA_DIR: dataDir });
+  api = await startCamserver("api", {
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_PREFIX: testPrefix("ready"),
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+  });
 });
 afterAll(async () => {
   await stopAll();

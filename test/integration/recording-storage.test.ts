@@ -32,8 +32,16 @@ const servers: Record<string, CamserverProcess> = {};
 beforeAll(async () => {
   if (!canMount) return;
   cam = await startRtspCamera();
-  for (const [name, dir] of [["ro", readOnly], ["tiny", tiny]] as const) {
-    servers[name] = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix(`recst-${name}`), DATA_DIR: tempDir(`rec-st-${name}`), RECORDINGS_DIR: dir });
+  for (const [name, dir] of [
+    ["ro", readOnly],
+    ["tiny", tiny],
+  ] as const) {
+    servers[name] = await startCamserver("start", {
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_PREFIX: testPrefix(`recst-${name}`),
+      DATA_DIR: tempDir(`rec-st-${name}`),
+      RECORDINGS_DIR: dir,
+    });
     expect((await servers[name]!.call("POST", "/v1/cameras", { id: "shed", name: "Shed", source_url: cam.url })).status).toBe(201);
   }
 });
@@ -63,7 +71,9 @@ describe.skipIf(!canMount)("recordings on storage that fails", () => {
     expect(st.status).toBe(200);
     const r = await s.call("POST", "/v1/recordings", { camera_id: "shed" });
     expect(r.status).toBe(507);
-    expect(r.json.error).toMatch(/^recording (rec_[0-9a-z]{16}) failed: cannot write recording file shed\/rec_[0-9a-z]{16}\/part-1: read-only file system \(EROFS\)$/);
+    expect(r.json.error).toMatch(
+      /^recording (rec_[0-9a-z]{16}) failed: cannot write recording file shed\/rec_[0-9a-z]{16}\/part-1: read-only file system \(EROFS\)$/,
+    );
     const id = /rec_[0-9a-z]{16}/.exec(r.json.error)![0];
     const rec = (await s.call("GET", `/v1/recordings/${id}`)).json;
     expect(rec.state).toBe("failed");

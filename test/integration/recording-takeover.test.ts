@@ -63,7 +63,9 @@ describe.skipIf(skipWithoutMysql)("a recording whose worker is SIGKILLed", () =>
     const rec = (await api.call("GET", `/v1/recordings/${mp4}`)).json;
     expect(rec.duration_ms).toBeGreaterThanOrEqual(2000);
     const dir = `${shared}/gate/${mp4}/part-1`;
-    const names = readdirSync(dir).filter((n) => n.endsWith(".m4s")).sort();
+    const names = readdirSync(dir)
+      .filter((n) => n.endsWith(".m4s"))
+      .sort();
     expect(names.length).toBeGreaterThanOrEqual(2);
     const joined = Buffer.concat([readFileSync(`${dir}/init.mp4`), ...names.map((n) => readFileSync(`${dir}/${n}`))]);
     writeFileSync(`${shared}/part1-as-left.mp4`, joined);
@@ -82,7 +84,10 @@ describe.skipIf(skipWithoutMysql)("a recording whose worker is SIGKILLed", () =>
     expect(resumed).toBe(true);
     console.log(`recording resumed ${Date.now() - t0} ms after the kill was seen`);
     expect(rec.state).toBe("recording");
-    expect(rec.parts.map((p: any) => [p.part, p.state, p.worker])).toEqual([[1, "interrupted", victim], [2, "recording", other]]);
+    expect(rec.parts.map((p: any) => [p.part, p.state, p.worker])).toEqual([
+      [1, "interrupted", victim],
+      [2, "recording", other],
+    ]);
     expect((await api.call("GET", "/v1/cameras/gate")).json.holder).toBe(other);
     await Bun.sleep(2500);
     for (const id of [mp4, h264]) {

@@ -39,7 +39,9 @@ describe("request bodies", () => {
       rawPost(server.port, "/v1/streams/start", json, 100 * MB, { chunked: true }),
     ]);
     const after = rssMb(server.pid);
-    console.log(`rss before ${before} MB, after four 100 MB unauthenticated POSTs ${after} MB; sent ${answers.map((a) => `${a.sentBytes >> 20} MB -> ${a.status}`).join(", ")}`);
+    console.log(
+      `rss before ${before} MB, after four 100 MB unauthenticated POSTs ${after} MB; sent ${answers.map((a) => `${a.sentBytes >> 20} MB -> ${a.status}`).join(", ")}`,
+    );
     for (const a of answers) expect([401, 413]).toContain(a.status);
     expect(after - before).toBeLessThan(40);
     expect((await fetch(`${server.base}/health`)).status).toBe(200);
@@ -47,7 +49,10 @@ describe("request bodies", () => {
 
   it("answers an authenticated 100 MB body with 413 without keeping it", async () => {
     const before = rssMb(server.pid);
-    const answers = await Promise.all([rawPost(server.port, "/v1/cameras", { ...auth, ...json }, 100 * MB), rawPost(server.port, "/v1/cameras", { ...auth, ...json }, 100 * MB, { chunked: true })]);
+    const answers = await Promise.all([
+      rawPost(server.port, "/v1/cameras", { ...auth, ...json }, 100 * MB),
+      rawPost(server.port, "/v1/cameras", { ...auth, ...json }, 100 * MB, { chunked: true }),
+    ]);
     for (const a of answers) expect(a.status).toBe(413);
     expect(rssMb(server.pid) - before).toBeLessThan(40);
   }, 60_000);

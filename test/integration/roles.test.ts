@@ -59,7 +59,13 @@ describe("token CLI", () => {
 
 describe("roles", () => {
   it("answers 401 without a token or with an unknown one, before reading the body", async () => {
-    for (const [method, path] of [["GET", "/v1/cameras"], ["POST", "/v1/cameras"], ["POST", "/v1/streams/start"], ["POST", "/api/webrtc/offer"], ["GET", "/v1/nothing-here"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/v1/cameras"],
+      ["POST", "/v1/cameras"],
+      ["POST", "/v1/streams/start"],
+      ["POST", "/api/webrtc/offer"],
+      ["GET", "/v1/nothing-here"],
+    ] as const) {
       const r = await as(undefined, method, path, method === "POST" ? {} : undefined);
       expect(r.status).toBe(401);
       expect((await r.json()).error).toContain("token");
@@ -76,7 +82,11 @@ describe("roles", () => {
     expect((await as(viewer, "POST", "/v1/streams/stop", { session_id: "hls_nope" })).status).toBe(404);
     expect((await as(viewer, "GET", "/v1/cameras/nope/snapshot/latest")).status).toBe(404);
     expect((await as(viewer, "POST", "/v1/cameras/nope/whep", "v=0", { "content-type": "application/sdp" })).status).toBe(404);
-    for (const [method, path, body] of [["POST", "/v1/cameras", { ...camera, id: "other" }], ["PATCH", "/v1/cameras/yard", { name: "x" }], ["DELETE", "/v1/cameras/yard", undefined]] as const) {
+    for (const [method, path, body] of [
+      ["POST", "/v1/cameras", { ...camera, id: "other" }],
+      ["PATCH", "/v1/cameras/yard", { name: "x" }],
+      ["DELETE", "/v1/cameras/yard", undefined],
+    ] as const) {
       const r = await as(viewer, method, path, body);
       expect(r.status).toBe(403);
       expect((await r.json()).error).toContain("admin");
@@ -109,8 +119,15 @@ describe("Bull Board", () => {
 
   it("refuses an admin's cross-site or non-JSON write, and takes its own page's writes", async () => {
     const add = (headers: Record<string, string>) =>
-      fetch(`${server.base}/admin/queues/api/queues/snapshot/add`, { method: "POST", headers: { ...basic(TEST_TOKEN), ...headers }, body: JSON.stringify({ name: "csrf", data: { cameraId: "csrf" } }) });
-    const counts = async () => (await (await fetch(`${server.base}/admin/queues/api/queues`, { headers: basic(TEST_TOKEN) })).json()) as { queues: { name: string; counts: Record<string, number>; readOnlyMode: boolean }[] };
+      fetch(`${server.base}/admin/queues/api/queues/snapshot/add`, {
+        method: "POST",
+        headers: { ...basic(TEST_TOKEN), ...headers },
+        body: JSON.stringify({ name: "csrf", data: { cameraId: "csrf" } }),
+      });
+    const counts = async () =>
+      (await (await fetch(`${server.base}/admin/queues/api/queues`, { headers: basic(TEST_TOKEN) })).json()) as {
+        queues: { name: string; counts: Record<string, number>; readOnlyMode: boolean }[];
+      };
     const total = async () => Object.values((await counts()).queues.find((q) => q.name === "snapshot")!.counts).reduce((a, b) => a + b, 0);
     const before = await total();
     const crossSite = await add({ "content-type": "text/plain", origin: "http://evil.example", "sec-fetch-site": "cross-site" });
@@ -121,7 +138,10 @@ describe("Bull Board", () => {
     expect(await total()).toBe(before);
     expect((await counts()).queues.every((q) => !q.readOnlyMode)).toBe(true);
     const host = new URL(server.base).host;
-    const pause = await fetch(`${server.base}/admin/queues/api/queues/stream-start/pause`, { method: "PUT", headers: { ...basic(TEST_TOKEN), origin: `http://${host}`, "sec-fetch-site": "same-origin" } });
+    const pause = await fetch(`${server.base}/admin/queues/api/queues/stream-start/pause`, {
+      method: "PUT",
+      headers: { ...basic(TEST_TOKEN), origin: `http://${host}`, "sec-fetch-site": "same-origin" },
+    });
     expect(pause.status).toBe(200);
     expect((await fetch(`${server.base}/admin/queues/api/queues/stream-start/resume`, { method: "PUT", headers: basic(TEST_TOKEN) })).status).toBe(200);
   });

@@ -87,11 +87,29 @@ describe.skipIf(skipWithoutMysql)("API and two workers without a shared data dir
     const st = readProcStat(owner.pid)!;
     owner.kill("SIGKILL");
     await owner.exited;
-    const orphan = Bun.spawn(["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc2=size=64x64:rate=5", "-f", "null", "-", "-metadata", "title=orphan-marker"], {
-      env: { ...process.env, CAMSERVER_CHILD: `${owner.pid}:${st.startTime}` },
-      stdout: "ignore",
-      stderr: "ignore",
-    });
+    const orphan = Bun.spawn(
+      [
+        "ffmpeg",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-re",
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc2=size=64x64:rate=5",
+        "-f",
+        "null",
+        "-",
+        "-metadata",
+        "title=orphan-marker",
+      ],
+      {
+        env: { ...process.env, CAMSERVER_CHILD: `${owner.pid}:${st.startTime}` },
+        stdout: "ignore",
+        stderr: "ignore",
+      },
+    );
     try {
       expect(ffmpegPids("orphan-marker")).toHaveLength(1);
       const metricsPort = freePort();

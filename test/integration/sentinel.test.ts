@@ -30,7 +30,22 @@ let server: CamserverProcess;
 const clients: Redis[] = [];
 
 function redisServer(name: string, port: number, extra: string[] = []): Promise<Background> {
-  const bg = startBackground(["redis-server", "--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", dir, "--dbfilename", `${name}.rdb`, ...extra]);
+  const bg = startBackground([
+    "redis-server",
+    "--bind",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+    "--dbfilename",
+    `${name}.rdb`,
+    ...extra,
+  ]);
   return bg.waitFor(/Ready to accept connections/).then(() => bg);
 }
 
@@ -38,16 +53,19 @@ async function sentinel(port: number): Promise<Background> {
   const conf = `${dir}/sentinel-${port}.conf`;
   // Sentinel rewrites its configuration file: it must be writable. Short timings so the
   // failover is over in a few seconds (down after 1 s, quorum 2 of 3).
-  writeFileSync(conf, [
-    `port ${port}`,
-    "bind 127.0.0.1",
-    `dir ${dir}`,
-    `sentinel monitor ${MASTER} 127.0.0.1 ${primaryPort} 2`,
-    `sentinel down-after-milliseconds ${MASTER} 1000`,
-    `sentinel failover-timeout ${MASTER} 10000`,
-    `sentinel parallel-syncs ${MASTER} 1`,
-    "",
-  ].join("\n"));
+  writeFileSync(
+    conf,
+    [
+      `port ${port}`,
+      "bind 127.0.0.1",
+      `dir ${dir}`,
+      `sentinel monitor ${MASTER} 127.0.0.1 ${primaryPort} 2`,
+      `sentinel down-after-milliseconds ${MASTER} 1000`,
+      `sentinel failover-timeout ${MASTER} 10000`,
+      `sentinel parallel-syncs ${MASTER} 1`,
+      "",
+    ].join("\n"),
+  );
   const bg = startBackground(["redis-sentinel", conf]);
   await bg.waitFor(/\+monitor master/);
   return bg;
@@ -150,7 +168,9 @@ describe("Redis behind Sentinel", () => {
     }
     const failed = probes.filter((p) => p.ready !== 200 || p.camera !== 200 || p.playlist !== 200);
     const windowMs = failed.length ? failed[failed.length - 1]!.at : 0;
-    console.log(JSON.stringify({ windowMs, recoveredAt: Math.round(recoveredAt ?? -1), probes: probes.length, failed: failed.length, sample: failed.slice(0, 3) }));
+    console.log(
+      JSON.stringify({ windowMs, recoveredAt: Math.round(recoveredAt ?? -1), probes: probes.length, failed: failed.length, sample: failed.slice(0, 3) }),
+    );
     expect(recoveredAt).toBeDefined();
     // Every request answered, with 200 or 503; 503s only inside the failover window.
     for (const p of probes) for (const s of [p.ready, p.camera, p.playlist]) expect([200, 503]).toContain(s);
@@ -163,11 +183,13 @@ describe("Redis behind Sentinel", () => {
 
     // Everything works again: the stream plays on, a new viewer's start, a snapshot.
     const seen = new Set<string>();
-    expect(await eventually(async () => {
-      const r = await fetch(playlistUrl);
-      for (const line of (await r.text()).split("\n")) if (line.includes(".m4s") || line.includes(".ts")) seen.add(line);
-      return seen.size >= 4;
-    }, 15_000)).toBe(true);
+    expect(
+      await eventually(async () => {
+        const r = await fetch(playlistUrl);
+        for (const line of (await r.text()).split("\n")) if (line.includes(".m4s") || line.includes(".ts")) seen.add(line);
+        return seen.size >= 4;
+      }, 15_000),
+    ).toBe(true);
     const again = await server.call("POST", "/v1/streams/start", { camera_id: "cam" });
     expect(again.status).toBe(200);
     const shot = await fetch(`${server.base}/v1/cameras/cam/snapshot`, { headers: { authorization: "Bearer test-token-0123456789" } });

@@ -32,7 +32,10 @@ afterAll(async () => {
 
 /** The camera's upstream connections: established TCP connections to its port (the native source runs no ffmpeg). */
 const camFfmpeg = () =>
-  Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`]).stdout.toString().split("\n").filter((l) => l.trim());
+  Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`])
+    .stdout.toString()
+    .split("\n")
+    .filter((l) => l.trim());
 
 describe("session lifetime", () => {
   it("ends a session nobody fetches after the idle timeout, then stops ffmpeg after the grace period", async () => {

@@ -79,7 +79,9 @@ describe("a C camera daemon on camserver_shm.h", () => {
     });
     expect(run.parameterSets.length).toBe(1);
     const live = run.latencyUs.slice(20);
-    console.log(`C writer -> onAccessUnit latency p50 ${(quantile(live, 0.5) / 1000).toFixed(2)} ms, p99 ${(quantile(live, 0.99) / 1000).toFixed(2)} ms (poll 4 ms)`);
+    console.log(
+      `C writer -> onAccessUnit latency p50 ${(quantile(live, 0.5) / 1000).toFixed(2)} ms, p99 ${(quantile(live, 0.99) / 1000).toFixed(2)} ms (poll 4 ms)`,
+    );
     expect(quantile(live, 0.5)).toBeLessThan(8000);
   }, 30_000);
 
@@ -150,7 +152,10 @@ describe("a C camera daemon on camserver_shm.h", () => {
 /** Records 10 s in fMP4 and 4 s in .h264 from mid-GOP and checks each file with ffprobe. */
 async function recordsPlayableFiles(server: CamserverProcess, cameraId: string): Promise<void> {
   const dir = tempDir("shm-rec");
-  for (const [format, seconds] of [["fmp4", 10], ["h264", 4]] as const) {
+  for (const [format, seconds] of [
+    ["fmp4", 10],
+    ["h264", 4],
+  ] as const) {
     await Bun.sleep(200 + Math.random() * 600); // somewhere inside the camera's GOP
     const r = await server.call("POST", "/v1/recordings", { camera_id: cameraId, max_duration_s: seconds, format });
     expect(r.status).toBe(201);

@@ -63,7 +63,9 @@ describe("ShmSource with the shm-camera stand-in", () => {
     expect(run.source.stats.skippedBehind).toBe(0);
     // Live frames (after the replayed GOP) arrive within a few poll periods.
     const live = run.latencyUs.slice(40);
-    console.log(`shm-camera -> onAccessUnit latency p50 ${(quantile(live, 0.5) / 1000).toFixed(2)} ms, p99 ${(quantile(live, 0.99) / 1000).toFixed(2)} ms, first media after ${run.firstMediaAfterMs?.toFixed(1)} ms`);
+    console.log(
+      `shm-camera -> onAccessUnit latency p50 ${(quantile(live, 0.5) / 1000).toFixed(2)} ms, p99 ${(quantile(live, 0.99) / 1000).toFixed(2)} ms, first media after ${run.firstMediaAfterMs?.toFixed(1)} ms`,
+    );
     expect(quantile(live, 0.5)).toBeLessThan(10_000);
     expect(run.firstMediaAfterMs).toBeLessThan(500);
     const metrics = await registry.getSingleMetricAsString("camserver_shm_frames_read_total");

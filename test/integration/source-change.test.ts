@@ -16,7 +16,10 @@ let server: CamserverProcess;
 /** Established TCP connections to a camera's port. */
 function connections(cam: TestbedServer): number {
   const r = Bun.spawnSync(["ss", "-Htn", "state", "established", `( dport = :${cam.port} )`]);
-  return r.stdout.toString().split("\n").filter((l) => l.trim()).length;
+  return r.stdout
+    .toString()
+    .split("\n")
+    .filter((l) => l.trim()).length;
 }
 
 /** Media sequence number of the playlist's last segment. */
@@ -37,7 +40,13 @@ afterAll(async () => {
 
 describe("a camera edit while it streams", () => {
   it("moves a live HLS session to the new URL and password within seconds, with a discontinuity", async () => {
-    const created = await server.call("POST", "/v1/cameras", { id: "gate", name: "Gate", source_url: `rtsp://127.0.0.1:${camA.port}/stream1`, username: "admin", password: "first-pw-A" });
+    const created = await server.call("POST", "/v1/cameras", {
+      id: "gate",
+      name: "Gate",
+      source_url: `rtsp://127.0.0.1:${camA.port}/stream1`,
+      username: "admin",
+      password: "first-pw-A",
+    });
     expect(created.status).toBe(201);
     const start = await server.call("POST", "/v1/streams/start", { camera_id: "gate" });
     expect(start.status).toBe(200);
@@ -54,10 +63,12 @@ describe("a camera edit while it streams", () => {
     expect(await eventually(() => connections(camA) === 0, 3000)).toBe(true);
 
     let text = "";
-    expect(await eventually(async () => {
-      text = await playlist();
-      return text.includes("#EXT-X-DISCONTINUITY") && lastSequence(text) >= before + 2;
-    }, 10_000)).toBe(true);
+    expect(
+      await eventually(async () => {
+        text = await playlist();
+        return text.includes("#EXT-X-DISCONTINUITY") && lastSequence(text) >= before + 2;
+      }, 10_000),
+    ).toBe(true);
     const state = await server.call("GET", "/v1/cameras/gate");
     expect(state.json.state).toBe("live");
     expect(state.json.last_error).toBeNull();

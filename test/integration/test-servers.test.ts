@@ -30,7 +30,11 @@ afterAll(async () => {
 /** ffmpeg reading `url` over TCP with stream copy (no decoding) until stopped or the stream ends. */
 function reader(url: string, extra: string[] = []) {
   const started = performance.now();
-  const proc = Bun.spawn(["ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", ...extra, "-i", url, "-map", "0:v", "-c", "copy", "-f", "null", "-"], { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  const proc = Bun.spawn(["ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", ...extra, "-i", url, "-map", "0:v", "-c", "copy", "-f", "null", "-"], {
+    stdin: "ignore",
+    stdout: "ignore",
+    stderr: "pipe",
+  });
   const stderr = new Response(proc.stderr).text();
   const ended = proc.exited.then(async (code) => ({ code, seconds: (performance.now() - started) / 1000, stderr: await stderr }));
   return { proc, ended, stop: async () => (proc.kill("SIGKILL"), await proc.exited) };
@@ -56,11 +60,18 @@ describe("rtsp-camera (gst-rtsp-server)", () => {
     expect(made.exitCode).toBe(0);
     const short = await startRtspCamera({ clip: `${dir}/cam720.mp4` });
     const ts = `${dir}/loop.ts`;
-    const rec = Bun.spawnSync(["ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", short.url, "-t", "5", "-map", "0:v", "-c", "copy", "-f", "mpegts", "-y", ts], { timeout: 20_000 });
+    const rec = Bun.spawnSync(
+      ["ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", short.url, "-t", "5", "-map", "0:v", "-c", "copy", "-f", "mpegts", "-y", ts],
+      { timeout: 20_000 },
+    );
     expect(rec.exitCode).toBe(0);
     await short.stop();
     const packets = Bun.spawnSync(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", ts])
-      .stdout.toString().trim().split("\n").filter((l) => /^\d/.test(l)).map((l) => l.split(","));
+      .stdout.toString()
+      .trim()
+      .split("\n")
+      .filter((l) => /^\d/.test(l))
+      .map((l) => l.split(","));
     const steps = packets.slice(1).map((p, i) => Math.round((Number(p[0]) - Number(packets[i]![0])) * 1000));
     expect(packets.length).toBeGreaterThan(120); // > 4 s of 30 fps: two loops of the 2 s clip
     expect(steps.every((ms) => ms >= 33 && ms <= 34)).toBe(true);
@@ -141,7 +152,10 @@ describe("fault-proxy", () => {
     expect((await stats(json)).total_connections).toBe(1);
   }, 30_000);
 
-  for (const [mode, event] of [["drop", "end"], ["reset", "ECONNRESET"]] as const) {
+  for (const [mode, event] of [
+    ["drop", "end"],
+    ["reset", "ECONNRESET"],
+  ] as const) {
     it(`${mode}s each connection after --after seconds (${event}), only the first --faults N`, async () => {
       const json = `${dir}/${mode}.json`;
       const proxy = await startFaultProxy({ target: hostPort(cam.url), mode, afterS: 0.5, faults: 1, json });

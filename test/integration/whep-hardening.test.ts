@@ -99,7 +99,9 @@ describe("WHEP offers", () => {
     watching = false;
     await watch;
     const admitted = statuses.filter((s) => s === 201).length;
-    console.log(`16 concurrent offers, max_viewers 3: ${admitted} admitted, statuses ${statuses.join(" ")}; UDP sockets ${udpSockets(server.pid)}; fence TTL never below ${minFenceMs} ms`);
+    console.log(
+      `16 concurrent offers, max_viewers 3: ${admitted} admitted, statuses ${statuses.join(" ")}; UDP sockets ${udpSockets(server.pid)}; fence TTL never below ${minFenceMs} ms`,
+    );
     expect(minFenceMs).toBeGreaterThan(3000);
     expect(admitted).toBe(3);
     expect(statuses.filter((s) => s !== 201).every((s) => s === 503)).toBe(true);

@@ -54,7 +54,11 @@ describe("WHEP", () => {
     expect(o.status).toBe(204);
     expect(o.headers.get("accept-post")).toBe("application/sdp");
     expect(o.headers.get("access-control-allow-methods")).toContain("POST");
-    const p = await fetch(`${server.base}${viewers[0]!.location}`, { method: "PATCH", headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/trickle-ice-sdpfrag" }, body: "a=end-of-candidates" });
+    const p = await fetch(`${server.base}${viewers[0]!.location}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, "content-type": "application/trickle-ice-sdpfrag" },
+      body: "a=end-of-candidates",
+    });
     expect(p.status).toBe(405);
   });
 
@@ -65,7 +69,9 @@ describe("WHEP", () => {
     const noVideo = await post("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n");
     expect(noVideo.status).toBe(400);
     expect((await post("v=0", "application/json")).status).toBe(415);
-    expect((await fetch(`${server.base}/v1/cameras/gate/whep`, { method: "POST", headers: { "content-type": "application/sdp" }, body: "v=0" })).status).toBe(401);
+    expect((await fetch(`${server.base}/v1/cameras/gate/whep`, { method: "POST", headers: { "content-type": "application/sdp" }, body: "v=0" })).status).toBe(
+      401,
+    );
     expect((await post("v=0", "application/sdp", "/v1/cameras/nope/whep")).status).toBe(404);
   });
 

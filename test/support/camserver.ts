@@ -63,7 +63,10 @@ export async function startCamserver(kind: keyof typeof ENTRY, env: Record<strin
   else {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (bg.proc.exitCode !== null) throw new Error(`camserver ${kind} exited: ${bg.output().slice(-2000)}`);
       if (Date.now() > deadline) throw new Error(`camserver ${kind} did not serve: ${bg.output().slice(-2000)}`);

@@ -15,7 +15,12 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const admin = new URL(TEST_MYSQL_URL);
   const name = `camserver_it_${Math.random().toString(36).slice(2, 10)}`;
-  const conn = await createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password) });
+  const conn = await createConnection({
+    host: admin.hostname,
+    port: Number(admin.port || 3306),
+    user: decodeURIComponent(admin.username),
+    password: decodeURIComponent(admin.password),
+  });
   await conn.query(`CREATE DATABASE \`${name}\``);
   await conn.end();
   const url = new URL(TEST_MYSQL_URL);
@@ -23,7 +28,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     url: url.toString(),
     async drop() {
-      const c = await createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password) });
+      const c = await createConnection({
+        host: admin.hostname,
+        port: Number(admin.port || 3306),
+        user: decodeURIComponent(admin.username),
+        password: decodeURIComponent(admin.password),
+      });
       await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await c.end();
     },
@@ -34,7 +44,13 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 export async function mysqlReachable(): Promise<boolean> {
   const admin = new URL(TEST_MYSQL_URL);
   try {
-    const c = await createConnection({ host: admin.hostname, port: Number(admin.port || 3306), user: decodeURIComponent(admin.username), password: decodeURIComponent(admin.password), connectTimeout: 2000 });
+    const c = await createConnection({
+      host: admin.hostname,
+      port: Number(admin.port || 3306),
+      user: decodeURIComponent(admin.username),
+      password: decodeURIComponent(admin.password),
+      connectTimeout: 2000,
+    });
     await c.end();
     return true;
   } catch {

@@ -17,7 +17,13 @@ export interface RawAnswer {
  * POSTs `bodyBytes` of filler to `path`, as Content-Length or chunked, and resolves when
  * the server answers and closes (or after `timeoutMs`: status 0).
  */
-export function rawPost(port: number, path: string, headers: Record<string, string>, bodyBytes: number, opts: { chunked?: boolean; timeoutMs?: number } = {}): Promise<RawAnswer> {
+export function rawPost(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  bodyBytes: number,
+  opts: { chunked?: boolean; timeoutMs?: number } = {},
+): Promise<RawAnswer> {
   const chunk = new Uint8Array(256 * 1024).fill(0x41);
   return new Promise((resolve) => {
     let got = "";

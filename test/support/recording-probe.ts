@@ -31,7 +31,19 @@ export function decodeErrors(file: string, format?: string): string {
 
 /** Every video frame of `file`, decoded, in presentation order. */
 export function probeFrames(file: string, format?: string): ProbedFrame[] {
-  const r = run(["ffprobe", "-v", "error", ...(format ? ["-f", format] : []), "-select_streams", "v:0", "-show_entries", "frame=key_frame,pict_type,pts_time", "-of", "csv=p=0", file]);
+  const r = run([
+    "ffprobe",
+    "-v",
+    "error",
+    ...(format ? ["-f", format] : []),
+    "-select_streams",
+    "v:0",
+    "-show_entries",
+    "frame=key_frame,pict_type,pts_time",
+    "-of",
+    "csv=p=0",
+    file,
+  ]);
   return r.stdout
     .trim()
     .split("\n")

@@ -106,8 +106,14 @@ async function startProxy(args: string[]): Promise<TestbedServer> {
 /** Starts the fault proxy with typed options. */
 export function startFaultProxy(o: FaultProxyOptions): Promise<TestbedServer> {
   const flags: [string, string | number | undefined][] = [
-    ["--target", o.target], ["--mode", o.mode], ["--after", o.afterS], ["--faults", o.faults],
-    ["--stall-for", o.stallForS], ["--limit", o.limit], ["--refuse", o.refuse], ["--json", o.json],
+    ["--target", o.target],
+    ["--mode", o.mode],
+    ["--after", o.afterS],
+    ["--faults", o.faults],
+    ["--stall-for", o.stallForS],
+    ["--limit", o.limit],
+    ["--refuse", o.refuse],
+    ["--json", o.json],
   ];
   return startProxy(flags.flatMap(([k, v]) => (v === undefined ? [] : [k, String(v)])));
 }

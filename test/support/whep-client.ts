@@ -37,7 +37,8 @@ export async function connectWhep(base: string, cameraId: string, token: string)
       lastSeq = seq;
       try {
         const au = dep.push(new Uint8Array(rtp.serialize()));
-        if (au) viewer.frames.push({ rtpTimestamp: rtp.header.timestamp, at: now, keyframe: au.isKeyframe, bytes: au.nalus.reduce((n, x) => n + x.byteLength, 0) });
+        if (au)
+          viewer.frames.push({ rtpTimestamp: rtp.header.timestamp, at: now, keyframe: au.isKeyframe, bytes: au.nalus.reduce((n, x) => n + x.byteLength, 0) });
       } catch {
         // malformed packet: counted as loss by the sequence check
       }

@@ -4,7 +4,16 @@
  */
 import { describe, expect, it } from "bun:test";
 import { decodeJobError, encodeDomainError } from "../../queues/job-errors.ts";
-import { CameraTimeoutError, CameraUnreachableError, ConflictError, DomainError, NotFoundError, StorageError, ValidationError, rebuildDomainError } from "../../src/errors.ts";
+import {
+  CameraTimeoutError,
+  CameraUnreachableError,
+  ConflictError,
+  DomainError,
+  NotFoundError,
+  StorageError,
+  ValidationError,
+  rebuildDomainError,
+} from "../../src/errors.ts";
 
 class SourceSideError extends DomainError {}
 

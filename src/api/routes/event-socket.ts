@@ -51,7 +51,8 @@ function parseHello(raw: unknown): HelloMessage | undefined {
   if (typeof m !== "object" || m === null) return undefined;
   const h = m as Record<string, unknown>;
   if (h.type !== "hello" || typeof h.token !== "string" || h.token.length === 0 || h.token.length > 4096) return undefined;
-  if (h.after_id !== undefined && h.after_id !== null && !(typeof h.after_id === "number" && Number.isSafeInteger(h.after_id) && h.after_id >= 0)) return undefined;
+  if (h.after_id !== undefined && h.after_id !== null && !(typeof h.after_id === "number" && Number.isSafeInteger(h.after_id) && h.after_id >= 0))
+    return undefined;
   return { type: "hello", token: h.token, after_id: (h.after_id as number | null | undefined) ?? null };
 }
 
@@ -98,7 +99,8 @@ export function eventSocketRoutes(d: EventSocketDeps) {
       if (c.closed) return c.stop();
       try {
         const lastId = await d.events.lastId();
-        const replay = hello.after_id === null || hello.after_id === undefined ? await d.events.latest(FIRST_REPLAY) : await d.events.after(hello.after_id, MAX_REPLAY);
+        const replay =
+          hello.after_id === null || hello.after_id === undefined ? await d.events.latest(FIRST_REPLAY) : await d.events.after(hello.after_id, MAX_REPLAY);
         send({ type: "ready", role: who.role, last_id: lastId });
         for (const e of replay) send({ type: "event", replay: true, event: publicEvent(e) });
         replayedUpTo = Math.max(lastId, replay.at(-1)?.id ?? 0);

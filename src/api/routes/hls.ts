@@ -35,7 +35,11 @@ function unfinished(r: HlsWaitResult): Response | undefined {
 
 /** HLS routes (the session id is the capability: no bearer token, as players cannot send one). */
 export function hlsRoutes(deps: ApiDeps) {
-  const waiters = new HlsPlaylistWaiters(() => deps.redis.duplicate(), deps.keys, (cameraId) => deps.segments.edge(cameraId));
+  const waiters = new HlsPlaylistWaiters(
+    () => deps.redis.duplicate(),
+    deps.keys,
+    (cameraId) => deps.segments.edge(cameraId),
+  );
 
   async function playlist(sessionId: string, msnText?: string, partText?: string): Promise<Response> {
     if (partText !== undefined && msnText === undefined) return json(400, "_HLS_part needs _HLS_msn");

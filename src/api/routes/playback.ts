@@ -21,14 +21,20 @@ export function playbackRoutes(deps: ApiDeps) {
     const durationMs = Math.round(parsePlaybackDuration(query.duration_s) * 1000);
     await deps.cameras.get(params.id);
     const segments = await deps.recordingSegments.ofCameraBetween(params.id, start, start + durationMs);
-    if (segments.length === 0) throw new NotFoundError(`camera ${params.id} has no fMP4 recording between ${new Date(start).toISOString()} and ${new Date(start + durationMs).toISOString()}`);
+    if (segments.length === 0)
+      throw new NotFoundError(
+        `camera ${params.id} has no fMP4 recording between ${new Date(start).toISOString()} and ${new Date(start + durationMs).toISOString()}`,
+      );
     const joined = await joinFmp4(deps.recordingsDir, segments);
     const headers: Record<string, string> = {
       "x-playback-start": new Date(segments[0]!.startMs).toISOString(),
       "x-playback-duration-ms": String(Math.round(joined.ticks / 90)),
     };
     if (joined.stoppedAt) headers["x-playback-truncated-at"] = new Date(joined.stoppedAt.startMs).toISOString();
-    const name = `${params.id}_${new Date(start).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}.mp4`;
+    const name = `${params.id}_${new Date(start)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d+Z$/, "Z")}.mp4`;
     return joinedFileResponse(request, joined.pieces, "video/mp4", name, headers);
   });
 }

@@ -38,7 +38,8 @@ export async function updateRecordingSettings(deps: ApiDeps, cameraId: string, p
   await deps.recordingSettings.put(next);
   await deps.recordRequests.scheduleCamera(cameraId, next.mode, next.cron);
   for (const r of await deps.recordings.list({ cameraId, state: "recording" })) {
-    if ((r.trigger === "continuous" || r.trigger === "schedule") && r.trigger !== next.mode) await deps.recordRequests.stop(r.id, deps.recordTimeoutMs).catch(() => {});
+    if ((r.trigger === "continuous" || r.trigger === "schedule") && r.trigger !== next.mode)
+      await deps.recordRequests.stop(r.id, deps.recordTimeoutMs).catch(() => {});
   }
   return next;
 }

@@ -12,7 +12,13 @@ import { principalOf } from "../auth.ts";
 
 /** A token as the API shows it. */
 export function publicToken(t: ApiTokenInfo) {
-  return { id: t.id, name: t.name, role: t.role, created_at: new Date(t.createdAt).toISOString(), revoked_at: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString() };
+  return {
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    created_at: new Date(t.createdAt).toISOString(),
+    revoked_at: t.revokedAt === null ? null : new Date(t.revokedAt).toISOString(),
+  };
 }
 
 function requireAdmin(request: Request): string {

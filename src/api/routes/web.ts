@@ -54,7 +54,8 @@ export async function buildConsole(): Promise<string> {
 
 /** Page and asset routes. */
 export async function webRoutes() {
-  const respond = (body: string, type: string) => () => new Response(body, { headers: { "content-type": type, "cache-control": "no-cache", ...PAGE_SECURITY_HEADERS } });
+  const respond = (body: string, type: string) => () =>
+    new Response(body, { headers: { "content-type": type, "cache-control": "no-cache", ...PAGE_SECURITY_HEADERS } });
   const [index, css, hls, app] = await Promise.all([
     Bun.file(`${here}index.html`).text(),
     Bun.file(`${here}app.css`).text(),

@@ -31,7 +31,10 @@ export function whepRoutes(deps: ApiDeps) {
   return new Elysia()
     .post("/cameras/:id/whep", async ({ params, body, request }) => {
       if (!(request.headers.get("content-type") ?? "").startsWith("application/sdp")) {
-        return new Response(JSON.stringify({ error: "Content-Type must be application/sdp" }), { status: 415, headers: { "content-type": "application/json", ...WHEP_CORS } });
+        return new Response(JSON.stringify({ error: "Content-Type must be application/sdp" }), {
+          status: 415,
+          headers: { "content-type": "application/json", ...WHEP_CORS },
+        });
       }
       const offer = sdpBody(body);
       await deps.cameras.get(params.id);
@@ -49,7 +52,14 @@ export function whepRoutes(deps: ApiDeps) {
       await deps.leases.release(params.id, "webrtc", params.viewerId);
       return new Response(null, { status: 200, headers: WHEP_CORS });
     })
-    .patch("/cameras/:id/whep/:viewerId", () => new Response(JSON.stringify({ error: "trickle ICE is not supported: the answer carries every candidate" }), { status: 405, headers: { allow: "DELETE", "content-type": "application/json", ...WHEP_CORS } }));
+    .patch(
+      "/cameras/:id/whep/:viewerId",
+      () =>
+        new Response(JSON.stringify({ error: "trickle ICE is not supported: the answer carries every candidate" }), {
+          status: 405,
+          headers: { allow: "DELETE", "content-type": "application/json", ...WHEP_CORS },
+        }),
+    );
 }
 
 /** CORS preflight of WHEP resources (no token: browsers send none on preflight). */

@@ -56,7 +56,11 @@ export class AdminPage {
             "td",
             { class: "actions" },
             h("button", { type: "button", class: "small", "data-edit": c.id, "aria-label": `Edit ${c.name}`, onclick: () => this.form.show(c) }, "Edit"),
-            h("button", { type: "button", class: "small danger", "data-delete": c.id, "aria-label": `Delete ${c.name}`, onclick: () => void this.remove(c) }, "Delete"),
+            h(
+              "button",
+              { type: "button", class: "small danger", "data-delete": c.id, "aria-label": `Delete ${c.name}`, onclick: () => void this.remove(c) },
+              "Delete",
+            ),
           ),
         ),
       ),
@@ -93,7 +97,17 @@ export class AdminPage {
           h("td", {}, t.name),
           h("td", {}, t.role),
           h("td", {}, dateTime(t.created_at)),
-          h("td", {}, t.revoked_at ? `revoked ${dateTime(t.revoked_at)}` : h("button", { type: "button", class: "small danger", "data-revoke": t.id, "aria-label": `Revoke token ${t.name}`, onclick: () => void this.revoke(t) }, "Revoke")),
+          h(
+            "td",
+            {},
+            t.revoked_at
+              ? `revoked ${dateTime(t.revoked_at)}`
+              : h(
+                  "button",
+                  { type: "button", class: "small danger", "data-revoke": t.id, "aria-label": `Revoke token ${t.name}`, onclick: () => void this.revoke(t) },
+                  "Revoke",
+                ),
+          ),
         ),
       ),
     );

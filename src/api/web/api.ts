@@ -33,7 +33,12 @@ export function authHeader(): Record<string, string> {
  * Sends a request. @returns the Response when it is 2xx
  * @throws ApiError otherwise (a 401 also signs out)
  */
-export async function request(method: string, path: string, body?: unknown, opts: { keepalive?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+export async function request(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { keepalive?: boolean; headers?: Record<string, string> } = {},
+): Promise<Response> {
   let res: Response;
   try {
     res = await fetch(path, {

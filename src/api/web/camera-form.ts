@@ -60,7 +60,11 @@ export class CameraForm {
     byId("cam-test-result").replaceChildren();
     say(this.status, "");
     this.form.hidden = false;
-    if (cam) void api<{ record_s: number }>("GET", `/v1/cameras/${seg(cam.id)}/event-settings`).then((s) => (field("cam-record-s").value = String(s.record_s)), () => {});
+    if (cam)
+      void api<{ record_s: number }>("GET", `/v1/cameras/${seg(cam.id)}/event-settings`).then(
+        (s) => (field("cam-record-s").value = String(s.record_s)),
+        () => {},
+      );
     (cam ? field("cam-name") : field("cam-id")).focus();
   }
 
@@ -108,7 +112,9 @@ export class CameraForm {
     const id = field("cam-id").value.trim();
     if (!this.editing && id) body.id = id;
     try {
-      const saved = this.editing ? await api<CameraView>("PATCH", `/v1/cameras/${seg(this.editing.id)}`, body) : await api<CameraView>("POST", "/v1/cameras", body);
+      const saved = this.editing
+        ? await api<CameraView>("PATCH", `/v1/cameras/${seg(this.editing.id)}`, body)
+        : await api<CameraView>("POST", "/v1/cameras", body);
       await api("PUT", `/v1/cameras/${seg(saved.id)}/event-settings`, { record_s: Number(field("cam-record-s").value) });
       say(byId("admin-status"), `${this.editing ? "saved" : "added"} ${saved.name}`);
       this.hide();

@@ -65,7 +65,8 @@ export class EventLog {
     this.render();
     if (id) {
       try {
-        for (const e of await api<PublicEvent[]>("GET", `/v1/events?camera_id=${seg(id)}&limit=100`)) if (!this.events.has(e.id)) this.events.set(e.id, { e, fresh: false });
+        for (const e of await api<PublicEvent[]>("GET", `/v1/events?camera_id=${seg(id)}&limit=100`))
+          if (!this.events.has(e.id)) this.events.set(e.id, { e, fresh: false });
       } catch (err) {
         say(byId("event-status"), (err as Error).message, true);
       }
@@ -105,7 +106,32 @@ export class EventLog {
           h("span", { class: "event-camera" }, this.name(e.camera_id)),
           h("span", { class: "event-what" }, eventText(e)),
           fresh ? h("span", { class: "badge new" }, "new") : null,
-          h("span", { class: "event-actions" }, h("button", { type: "button", class: "small", "data-action": "live", "aria-label": `Live view of ${this.name(e.camera_id)}`, onclick: () => this.ctx.openLive(e.camera_id) }, "Live"), h("button", { type: "button", class: "small", "data-action": "recording", "aria-label": `Recordings of ${this.name(e.camera_id)} at ${clock(e.at)}`, onclick: () => this.ctx.openRecordings(e.camera_id, Date.parse(e.at)) }, "Recording")),
+          h(
+            "span",
+            { class: "event-actions" },
+            h(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                "data-action": "live",
+                "aria-label": `Live view of ${this.name(e.camera_id)}`,
+                onclick: () => this.ctx.openLive(e.camera_id),
+              },
+              "Live",
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                "data-action": "recording",
+                "aria-label": `Recordings of ${this.name(e.camera_id)} at ${clock(e.at)}`,
+                onclick: () => this.ctx.openRecordings(e.camera_id, Date.parse(e.at)),
+              },
+              "Recording",
+            ),
+          ),
         ),
       ),
     );

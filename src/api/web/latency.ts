@@ -40,7 +40,8 @@ export class LatencyMeter {
     this.timer = setInterval(async () => {
       const stats = await pc.getStats().catch(() => null);
       stats?.forEach((s: { type?: string; nominated?: boolean; state?: string; currentRoundTripTime?: number }) => {
-        if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && s.currentRoundTripTime !== undefined) this.rttMs = s.currentRoundTripTime * 1000;
+        if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && s.currentRoundTripTime !== undefined)
+          this.rttMs = s.currentRoundTripTime * 1000;
       });
     }, 1000);
   }

@@ -110,7 +110,10 @@ export class RecordingsPage {
       this.recordings = recordingList(recs);
       this.events = events;
       this.spans = this.recordings.map((r) => ({ id: r.id, start: Date.parse(r.started_at), end: r.ended_at ? Date.parse(r.ended_at) : null }));
-      say(this.status, `${this.recordings.length} recording${this.recordings.length === 1 ? "" : "s"}, ${events.length} event${events.length === 1 ? "" : "s"} from ${dateTime(this.window.from)} to ${dateTime(this.window.to)}`);
+      say(
+        this.status,
+        `${this.recordings.length} recording${this.recordings.length === 1 ? "" : "s"}, ${events.length} event${events.length === 1 ? "" : "s"} from ${dateTime(this.window.from)} to ${dateTime(this.window.to)}`,
+      );
     } catch (err) {
       if (load !== this.loads) return;
       this.recordings = [];
@@ -173,8 +176,14 @@ export class RecordingsPage {
     };
     this.line.replaceChildren(
       ...ticks(this.window, 6, -new Date().getTimezoneOffset()).map((t) => at(h("span", { class: "tick" }, clock(t).slice(0, 5)), fractionOf(this.window, t))),
-      ...placed.map((s) => at(h("span", { class: "span", "data-recording": s.id, title: `${clock(s.start)}–${clock(s.end)}` }), s.left, Math.max(s.width, 0.002))),
-      ...clusterEvents(this.window, this.events.map((e) => ({ at: Date.parse(e.at), e })), MARKER_GAP_PX / Math.max(1, this.line.clientWidth)).map((c) => {
+      ...placed.map((s) =>
+        at(h("span", { class: "span", "data-recording": s.id, title: `${clock(s.start)}–${clock(s.end)}` }), s.left, Math.max(s.width, 0.002)),
+      ),
+      ...clusterEvents(
+        this.window,
+        this.events.map((e) => ({ at: Date.parse(e.at), e })),
+        MARKER_GAP_PX / Math.max(1, this.line.clientWidth),
+      ).map((c) => {
         const first = c.events[0]!;
         const what = c.events.length === 1 ? eventText(first.e) : `${c.events.length} events: ${c.events.map((x) => eventText(x.e)).join(", ")}`;
         return at(
@@ -220,9 +229,41 @@ export class RecordingsPage {
           h(
             "td",
             { class: "actions" },
-            h("button", { type: "button", class: "small", "data-play": r.id, "aria-label": `Play recording from ${clock(start)}`, onclick: () => void this.playFrom(start) }, "Play"),
-            h("button", { type: "button", class: "small", "data-download": r.id, "aria-label": `Download recording from ${clock(start)}`, onclick: () => void this.download(r) }, "Download"),
-            admin ? h("button", { type: "button", class: "small danger", "data-delete-recording": r.id, "aria-label": `Delete recording from ${clock(start)}`, onclick: () => void this.remove(r) }, "Delete") : null,
+            h(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                "data-play": r.id,
+                "aria-label": `Play recording from ${clock(start)}`,
+                onclick: () => void this.playFrom(start),
+              },
+              "Play",
+            ),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "small",
+                "data-download": r.id,
+                "aria-label": `Download recording from ${clock(start)}`,
+                onclick: () => void this.download(r),
+              },
+              "Download",
+            ),
+            admin
+              ? h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "small danger",
+                    "data-delete-recording": r.id,
+                    "aria-label": `Delete recording from ${clock(start)}`,
+                    onclick: () => void this.remove(r),
+                  },
+                  "Delete",
+                )
+              : null,
           ),
         );
       }),

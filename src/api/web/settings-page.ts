@@ -22,7 +22,8 @@ export function bindSettings(onChange: (p: Prefs) => void): void {
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const s = Number(suggest.value);
-    if (!Number.isInteger(s) || s < SUGGEST_S.min || s > SUGGEST_S.max) return say(status, `suggestion time must be a whole number ${SUGGEST_S.min}-${SUGGEST_S.max}`, true);
+    if (!Number.isInteger(s) || s < SUGGEST_S.min || s > SUGGEST_S.max)
+      return say(status, `suggestion time must be a whole number ${SUGGEST_S.min}-${SUGGEST_S.max}`, true);
     const p = { suggestS: s, forceHls: hls.checked };
     savePrefs(p);
     say(status, "saved");

@@ -56,7 +56,20 @@ export function nextSpan(spans: readonly Span[], t: number): Span | undefined {
   return [...spans].sort((a, b) => a.start - b.start).find((s) => s.start > t);
 }
 
-const STEPS_MS = [60_000, 2 * 60_000, 5 * 60_000, 10 * 60_000, 15 * 60_000, 30 * 60_000, 3_600_000, 2 * 3_600_000, 3 * 3_600_000, 6 * 3_600_000, 12 * 3_600_000, 86_400_000];
+const STEPS_MS = [
+  60_000,
+  2 * 60_000,
+  5 * 60_000,
+  10 * 60_000,
+  15 * 60_000,
+  30 * 60_000,
+  3_600_000,
+  2 * 3_600_000,
+  3 * 3_600_000,
+  6 * 3_600_000,
+  12 * 3_600_000,
+  86_400_000,
+];
 
 /**
  * Tick instants at round local times: the finest step that gives at most 1.5 x `target`.

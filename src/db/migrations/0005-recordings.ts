@@ -14,7 +14,8 @@ import type { SqlDialectName } from "../database.ts";
 /** Migration `0005_recordings` for the given dialect. */
 export function recordingsMigration(dialect: SqlDialectName): Migration {
   // Same charset and binary collation as `cameras`: exact ids, and foreign keys that MySQL accepts.
-  const bin = <T extends { modifyEnd(s: ReturnType<typeof sql>): T }>(t: T): T => (dialect === "mysql" ? t.modifyEnd(sql`default charset = utf8mb4 collate = utf8mb4_bin`) : t);
+  const bin = <T extends { modifyEnd(s: ReturnType<typeof sql>): T }>(t: T): T =>
+    dialect === "mysql" ? t.modifyEnd(sql`default charset = utf8mb4 collate = utf8mb4_bin`) : t;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await bin(

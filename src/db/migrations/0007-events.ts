@@ -12,7 +12,8 @@ import type { SqlDialectName } from "../database.ts";
 /** Migration `0007_events` for the given dialect. */
 export function eventsMigration(dialect: SqlDialectName): Migration {
   // Same charset and binary collation as `cameras`: exact ids, and a foreign key MySQL accepts.
-  const bin = <T extends { modifyEnd(s: ReturnType<typeof sql>): T }>(t: T): T => (dialect === "mysql" ? t.modifyEnd(sql`default charset = utf8mb4 collate = utf8mb4_bin`) : t);
+  const bin = <T extends { modifyEnd(s: ReturnType<typeof sql>): T }>(t: T): T =>
+    dialect === "mysql" ? t.modifyEnd(sql`default charset = utf8mb4 collate = utf8mb4_bin`) : t;
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await bin(

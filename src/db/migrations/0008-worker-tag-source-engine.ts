@@ -25,7 +25,10 @@ export function workerTagSourceEngineMigration(dialect: SqlDialectName): Migrati
       const { rows } = await sql<{ name: string }>`pragma table_info(cameras)`.execute(db);
       const has = (column: string) => rows.some((r) => r.name === column);
       if (!has("worker_tag")) await table().addColumn("worker_tag", "varchar(64)").execute();
-      if (!has("source_engine")) await table().addColumn("source_engine", "varchar(8)", (c) => c.notNull().defaultTo("auto")).execute();
+      if (!has("source_engine"))
+        await table()
+          .addColumn("source_engine", "varchar(8)", (c) => c.notNull().defaultTo("auto"))
+          .execute();
     },
     async down(db: Kysely<unknown>): Promise<void> {
       if (dialect === "mysql") {

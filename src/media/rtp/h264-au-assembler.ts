@@ -120,7 +120,11 @@ export class H264AccessUnitAssembler {
     this.maxBytes = options.maxAccessUnitBytes ?? 8 * 1024 * 1024;
     this.maxNalus = options.maxNalUnits ?? 1024;
     const jumpMs = options.maxJumpMs ?? 10_000;
-    for (const [k, v] of [["maxAccessUnitBytes", this.maxBytes], ["maxNalUnits", this.maxNalus], ["maxJumpMs", jumpMs]] as const) {
+    for (const [k, v] of [
+      ["maxAccessUnitBytes", this.maxBytes],
+      ["maxNalUnits", this.maxNalus],
+      ["maxJumpMs", jumpMs],
+    ] as const) {
       if (!Number.isSafeInteger(v) || v <= 0) throw new InvalidFieldError("H264AssemblerOptions", k, v);
     }
     this.maxJump = jumpMs * 90;
@@ -151,7 +155,8 @@ export class H264AccessUnitAssembler {
       const gap = this.expectedSeq >= 0 && p.sequenceNumber !== this.expectedSeq;
       this.expectedSeq = (p.sequenceNumber + 1) & 0xffff;
       if (p.timestamp !== this.timestamp) {
-        if (this.nalus.length > 0 && !gap) finish(); // no marker came: the timestamp ends it
+        if (this.nalus.length > 0 && !gap)
+          finish(); // no marker came: the timestamp ends it
         else if (this.nalus.length > 0 || this.fu) this.drop();
         this.reset(false);
         this.timestamp = p.timestamp;

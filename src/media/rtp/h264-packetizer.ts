@@ -120,7 +120,8 @@ export class H264Packetizer {
   /** §5.7.1: F is the OR and NRI the maximum of the aggregated NAL units' (§5.7, §5.3). */
   private stapA(out: Uint8Array[], nalus: Uint8Array[], size: number): void {
     const p = this.packet(out, size);
-    let f = 0, nri = 0;
+    let f = 0,
+      nri = 0;
     let o = RTP_HEADER_BYTES + STAP_A_HEADER_BYTES;
     for (const n of nalus) {
       f |= n[0]! & 0x80;

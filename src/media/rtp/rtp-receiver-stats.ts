@@ -54,7 +54,7 @@ export class RtpReceiverStats {
     if (this.lastTransit !== undefined) {
       let d = transit - this.lastTransit;
       // RTP timestamps wrap at 2^32: take the difference modulo 2^32 as a signed value.
-      d = ((d % 0x1_0000_0000) + 0x1_8000_0000) % 0x1_0000_0000 - 0x8000_0000;
+      d = (((d % 0x1_0000_0000) + 0x1_8000_0000) % 0x1_0000_0000) - 0x8000_0000;
       this.jitter += (Math.abs(d) - this.jitter) / 16;
     }
     this.lastTransit = transit;

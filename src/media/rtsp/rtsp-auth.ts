@@ -69,7 +69,10 @@ export function digestAuthorization(d: DigestInput): string {
   const realm = p.get("realm") ?? "";
   const nonce = p.get("nonce") ?? "";
   const algorithm = p.get("algorithm");
-  const qops = (p.get("qop") ?? "").split(",").map((q) => q.trim().toLowerCase()).filter(Boolean);
+  const qops = (p.get("qop") ?? "")
+    .split(",")
+    .map((q) => q.trim().toLowerCase())
+    .filter(Boolean);
   const qop = qops.includes("auth") ? "auth" : qops.includes("auth-int") ? "auth-int" : undefined;
   const nc = d.nc.toString(16).padStart(8, "0");
   let ha1 = md5Hex(`${d.credentials.username}:${realm}:${d.credentials.password}`);

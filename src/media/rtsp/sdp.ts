@@ -62,7 +62,10 @@ export function parseSdp(text: string): SessionDescription {
     const current = media.at(-1);
     if (line[0] === "m") {
       const [type = "", , , ...fmts] = value.split(/\s+/);
-      const formats = fmts.filter((f) => /^\d{1,3}$/.test(f)).map(Number).filter((pt) => pt <= 127);
+      const formats = fmts
+        .filter((f) => /^\d{1,3}$/.test(f))
+        .map(Number)
+        .filter((pt) => pt <= 127);
       media.push({ type: type.toLowerCase(), formats, rtpmap: new Map(), fmtp: new Map() });
       continue;
     }

@@ -53,5 +53,11 @@ export function parseTransport(value: string): TransportHeader {
   const s = params.get("ssrc")?.trim();
   const ssrc = s !== undefined && /^[0-9a-fA-F]{1,8}$/.test(s) ? Number.parseInt(s, 16) : undefined;
   const serverPorts = portPair(params.get("server_port"));
-  return { profile, tcp: profile.endsWith("/TCP"), ...(interleaved && { interleaved }), ...(ssrc !== undefined && { ssrc }), ...(serverPorts && { serverPorts }) };
+  return {
+    profile,
+    tcp: profile.endsWith("/TCP"),
+    ...(interleaved && { interleaved }),
+    ...(ssrc !== undefined && { ssrc }),
+    ...(serverPorts && { serverPorts }),
+  };
 }

@@ -258,7 +258,14 @@ export class Fmp4Segmenter {
     this.waitingForKeyframe = false;
     this.segment = { msn: this.nextMsn++, startDts: au.dts, parts: 0, duration: 0 };
     this.started = true;
-    events.push({ kind: "segment-start", msn: this.segment.msn, initIndex: this.initIndex, discontinuity: this.discontinuityNext, programDateMs: arrivalMs, dts: au.dts });
+    events.push({
+      kind: "segment-start",
+      msn: this.segment.msn,
+      initIndex: this.initIndex,
+      discontinuity: this.discontinuityNext,
+      programDateMs: arrivalMs,
+      dts: au.dts,
+    });
     this.discontinuityNext = false;
     this.part = { startDts: au.dts, independent: true, samples: [], duration: 0 };
   }
@@ -298,5 +305,3 @@ export class Fmp4Segmenter {
     events.push({ kind: "segment-end", msn: seg.msn, duration: seg.duration, parts: seg.parts });
   }
 }
-
-

@@ -136,7 +136,12 @@ export class HlsOutput implements Consumer, Output {
     const sequence = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
     const inWindow = text.split("\n").filter((l) => l === "#EXT-X-DISCONTINUITY").length;
     this.segmenter = new Fmp4Segmenter({ ...this.opts, firstMsn: lastMsn + 1 });
-    this.playlist = new HlsPlaylist({ run: this.run, windowSize: this.windowSize, partName: (msn, i) => this.partName(msn, i), discontinuitySequence: sequence + inWindow + 1 });
+    this.playlist = new HlsPlaylist({
+      run: this.run,
+      windowSize: this.windowSize,
+      partName: (msn, i) => this.partName(msn, i),
+      discontinuitySequence: sequence + inWindow + 1,
+    });
   }
 
   private partName(msn: number, index: number): string {

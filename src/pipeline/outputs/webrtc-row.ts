@@ -31,7 +31,15 @@ export function webrtcRow(d: WebRtcRowDeps): OutputRow {
     always: true,
     create({ camera, pipeline }): Output {
       const hub = new WebRtcHub(
-        { subscriber: d.redis.duplicate(), channel: d.keys.webrtcChannel(camera.id), signals: d.signals, leases: d.leases, log: d.log, net: d.net, workerId: d.workerId },
+        {
+          subscriber: d.redis.duplicate(),
+          channel: d.keys.webrtcChannel(camera.id),
+          signals: d.signals,
+          leases: d.leases,
+          log: d.log,
+          net: d.net,
+          workerId: d.workerId,
+        },
         camera.id,
         pipeline,
         camera.maxViewers,

@@ -140,10 +140,23 @@ export class H264PartWriter implements PartWriter {
   /** Grows the part's segment row to `target` (inserts it at the first checkpoint). */
   private async record(target: Durable): Promise<void> {
     const prev = this.durable;
-    const grow = { bytes: target.bytes - prev.bytes, frames: target.frames - prev.frames, ticks: target.ticks - prev.ticks, durationMs: Math.round(target.ticks / 90) - Math.round(prev.ticks / 90) };
+    const grow = {
+      bytes: target.bytes - prev.bytes,
+      frames: target.frames - prev.frames,
+      ticks: target.ticks - prev.ticks,
+      durationMs: Math.round(target.ticks / 90) - Math.round(prev.ticks / 90),
+    };
     const { recording, part } = this.ctx;
     if (!this.rowAdded) {
-      await this.ctx.segments.add({ recordingId: recording.id, cameraId: recording.cameraId, part, seq: 1, path: this.rel, startMs: this.clock.startMs, ...grow });
+      await this.ctx.segments.add({
+        recordingId: recording.id,
+        cameraId: recording.cameraId,
+        part,
+        seq: 1,
+        path: this.rel,
+        startMs: this.clock.startMs,
+        ...grow,
+      });
       this.rowAdded = true;
     } else {
       await this.ctx.segments.grow(recording.id, part, 1, grow);

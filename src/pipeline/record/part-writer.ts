@@ -47,7 +47,6 @@ export interface PartWriter {
   finish(endDts?: number): Promise<void>;
 }
 
-
 /**
  * Wall-clock time of a segment's first frame. Frames reach the recorder late (the cached
  * GOP all at once, then each after its network and pipeline delay), never early, so each

@@ -153,7 +153,13 @@ export class Recorder implements Consumer {
       if (p.state !== "recording") continue;
       this.deps.log.warn({ camera: rec.cameraId, recording: rec.id, part: p.part, worker: p.worker }, "resuming a recording whose part was interrupted");
       if (rec.format === "fmp4") await removeTempFiles(join(root, fmp4PartDir(rec.path, p.part)));
-      else await repairH264Part(root, rec.path, p.part, (await segments.ofRecording(rec.id)).find((s) => s.part === p.part));
+      else
+        await repairH264Part(
+          root,
+          rec.path,
+          p.part,
+          (await segments.ofRecording(rec.id)).find((s) => s.part === p.part),
+        );
     }
     const ctx = { root, recording: rec, part, segments };
     const writer = rec.format === "fmp4" ? new Fmp4PartWriter(ctx) : new H264PartWriter(ctx);

@@ -13,7 +13,26 @@ import { ProcessError } from "../../proc/errors.ts";
  */
 export async function decodeKeyframeToJpeg(annexB: Uint8Array, timeoutMs = 5000): Promise<Uint8Array> {
   const child = spawnChild({
-    cmd: ["ffmpeg", "-hide_banner", "-nostats", "-loglevel", "error", "-f", "h264", "-i", "pipe:0", "-frames:v", "1", "-q:v", "4", "-f", "image2", "-c:v", "mjpeg", "pipe:1"],
+    cmd: [
+      "ffmpeg",
+      "-hide_banner",
+      "-nostats",
+      "-loglevel",
+      "error",
+      "-f",
+      "h264",
+      "-i",
+      "pipe:0",
+      "-frames:v",
+      "1",
+      "-q:v",
+      "4",
+      "-f",
+      "image2",
+      "-c:v",
+      "mjpeg",
+      "pipe:1",
+    ],
     label: "snapshot decoder",
     stdin: "pipe",
     stdout: "pipe",

@@ -48,7 +48,12 @@ function rtspInputOptions(spec: SourceSpec): [string, string][] {
     // No `-fflags nobuffer`: with probing it drops the packets read meanwhile, often the first
     // keyframe, which delays the first HLS segment by a GOP (measured: 2.10 s vs 1.10 s).
     // A re-encode needs the decoder fully set up: always probe then.
-    ...((spec.probe === "fast" && !spec.transcode ? [["analyzeduration", "0"], ["probesize", "32"]] : [["analyzeduration", "2000000"]]) as [string, string][]),
+    ...((spec.probe === "fast" && !spec.transcode
+      ? [
+          ["analyzeduration", "0"],
+          ["probesize", "32"],
+        ]
+      : [["analyzeduration", "2000000"]]) as [string, string][]),
   ];
 }
 
@@ -71,7 +76,18 @@ export function sourceArgs(spec: SourceSpec): string[] {
   if (isRtspUrl(spec.inputUrl)) {
     if (spec.listFile) {
       // The concat demuxer opens the listed URL with the list's `option` lines (ffmpeg-formats, "concat").
-      return [...head, "-f", "concat", "-safe", "0", "-protocol_whitelist", "file,rtsp,rtsps,rtp,tcp,udp,tls,crypto", "-i", spec.listFile, ...output(spec.transcode)];
+      return [
+        ...head,
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-protocol_whitelist",
+        "file,rtsp,rtsps,rtp,tcp,udp,tls,crypto",
+        "-i",
+        spec.listFile,
+        ...output(spec.transcode),
+      ];
     }
     return [...head, ...rtspInputOptions(spec).flatMap(([k, v]) => [`-${k}`, v]), "-i", spec.inputUrl, ...output(spec.transcode)];
   }

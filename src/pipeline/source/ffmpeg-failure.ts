@@ -33,11 +33,16 @@ export interface SourceEnd {
 }
 
 // RTSP status codes only as whole words, so that a port such as 45319 is no "453".
-const REFUSALS = /refused|unreachable|no route|not known|resolve|\b[45]\d\d\b [A-Z]|\b(401|403|404|453)\b|Unauthorized|Forbidden|Not Found|No such file|Server returned|reset by peer|failed:/i;
+const REFUSALS =
+  /refused|unreachable|no route|not known|resolve|\b[45]\d\d\b [A-Z]|\b(401|403|404|453)\b|Unauthorized|Forbidden|Not Found|No such file|Server returned|reset by peer|failed:/i;
 
 /** The last stderr line (or the last one matching `pick`), without ffmpeg's `[module @ 0x..]` prefix. */
 function lastLine(stderr: string, pick?: RegExp): string {
-  const lines = stderr.trim().split("\n").map((l) => l.replace(/^\[[^\]]*\]\s*/, "").trim()).filter(Boolean);
+  const lines = stderr
+    .trim()
+    .split("\n")
+    .map((l) => l.replace(/^\[[^\]]*\]\s*/, "").trim())
+    .filter(Boolean);
   return (pick ? lines.filter((l) => pick.test(l)) : lines).at(-1) ?? "no message";
 }
 
@@ -57,7 +62,8 @@ export function classifySourceEnd(end: SourceEnd): DomainError {
   if (/method \w+ failed: \d{3}/.test(end.stderr)) return new CameraUnreachableError(`${cam} refused: ${lastLine(end.stderr, /method \w+ failed/)}`);
   // A hung camera makes ffmpeg give up after about its socket timeout; a camera that closes
   // before any RTSP (`--over-limit close`) gives the same message at once.
-  if (/timed out|Invalid data found/i.test(end.stderr) && end.elapsedMs >= end.readMs * 0.8) return new CameraTimeoutError(`${cam} did not answer within ${end.readMs / 1000} s`);
+  if (/timed out|Invalid data found/i.test(end.stderr) && end.elapsedMs >= end.readMs * 0.8)
+    return new CameraTimeoutError(`${cam} did not answer within ${end.readMs / 1000} s`);
   if (REFUSALS.test(end.stderr)) return new CameraUnreachableError(`${cam} refused: ${lastLine(end.stderr)}`);
   return new CameraUnreachableError(`${cam} failed: ${lastLine(end.stderr)}`);
 }

@@ -98,7 +98,10 @@ export class RtspConnection {
       return conn;
     } catch (e) {
       giveUp = true;
-      void attempt.then((s) => s.terminate(), () => {});
+      void attempt.then(
+        (s) => s.terminate(),
+        () => {},
+      );
       if (e instanceof RtspConnectError) throw e;
       const code = (e as { code?: string }).code ?? "";
       const kind = CONNECT_CODES[code] ?? (ep.tls && /tls|ssl|certificate|handshake/i.test(String(e)) ? "tls" : "other");

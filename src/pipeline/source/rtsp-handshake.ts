@@ -73,7 +73,12 @@ export async function rtspHandshake(o: HandshakeOptions): Promise<Handshake> {
     const parts = parseRtspUrl(url);
     if (!parts) throw new RtspConnectError("other", "the source URL is not an rtsp:// or rtsps:// URL");
     const client = await RtspClient.connect(
-      { endpoint: { host: parts.host, port: parts.port, tls: parts.scheme === "rtsps" }, credentials: o.credentials, readTimeoutMs: o.readMs, onFrame: o.onFrame },
+      {
+        endpoint: { host: parts.host, port: parts.port, tls: parts.scheme === "rtsps" },
+        credentials: o.credentials,
+        readTimeoutMs: o.readMs,
+        onFrame: o.onFrame,
+      },
       o.readMs,
       o.signal,
     );

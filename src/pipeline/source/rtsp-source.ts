@@ -92,26 +92,33 @@ export class RtspSource implements Source {
         }),
       );
       baseUrl = hs.baseUrl;
-      receiver = new RtspReceiver(hs.track, hs.channels, {
-        onAccessUnit: s.onAccessUnit,
-        onParameterSets: s.onParameterSets,
-        onFirstMedia: () => {
-          clearTimeout(connectTimer);
-          s.onFirstMedia?.();
+      receiver = new RtspReceiver(
+        hs.track,
+        hs.channels,
+        {
+          onAccessUnit: s.onAccessUnit,
+          onParameterSets: s.onParameterSets,
+          onFirstMedia: () => {
+            clearTimeout(connectTimer);
+            s.onFirstMedia?.();
+          },
+          onMalformedPacket: () => malformed.inc(),
+          fail: end,
         },
-        onMalformedPacket: () => malformed.inc(),
-        fail: end,
-      }, { stallMs: timeouts.stallMs });
+        { stallMs: timeouts.stallMs },
+      );
       const play = (await race(hs.client.request("PLAY", hs.baseUrl, { headers: [["Range", "npt=0.000-"]] })))!;
       if (play.status < 200 || play.status >= 300) throw new RtspStatusError("PLAY", play.status, play.reason);
       playing = true;
       const keepAliveMs = Math.max(1000, ((hs.client.session?.timeoutSeconds ?? 60) * 1000) / 2);
       timers.push(setInterval(() => void hs.client.request(hs.keepAliveMethod, hs.baseUrl, { optional: true }).catch(() => {}), keepAliveMs));
-      timers.push(setInterval(() => {
-        const rr = receiver?.receiverReport();
-        if (rr && hs.udp) hs.udp.sendRtcp(rr);
-        else if (rr) hs.client.send(interleavedFrame(hs.channels[1], rr));
-      }, this.opts.receiverReportMs ?? 5000));
+      timers.push(
+        setInterval(() => {
+          const rr = receiver?.receiverReport();
+          if (rr && hs.udp) hs.udp.sendRtcp(rr);
+          else if (rr) hs.client.send(interleavedFrame(hs.channels[1], rr));
+        }, this.opts.receiverReportMs ?? 5000),
+      );
       await ended;
     } catch (e) {
       end(e);

@@ -31,7 +31,10 @@ function openLibc() {
 export const SHM_DIR = "/dev/shm";
 
 /** Why a ring could not be mapped. */
-export type MapFailure = { readonly kind: "missing" } | { readonly kind: "too-small"; readonly size: number } | { readonly kind: "error"; readonly code: string };
+export type MapFailure =
+  | { readonly kind: "missing" }
+  | { readonly kind: "too-small"; readonly size: number }
+  | { readonly kind: "error"; readonly code: string };
 
 /** A mapped ring file. */
 export interface RingMapping {

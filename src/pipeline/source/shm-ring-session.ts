@@ -125,7 +125,8 @@ export class ShmRingSession {
   private map(): DomainError | undefined {
     const m = mapRing(this.name, RING_HEADER_SIZE);
     if (!("bytes" in m)) {
-      if (m.kind === "missing" && !this.mappedOnce) return new CameraUnreachableError(`${this.label} does not exist (is its camera daemon running on this host?)`);
+      if (m.kind === "missing" && !this.mappedOnce)
+        return new CameraUnreachableError(`${this.label} does not exist (is its camera daemon running on this host?)`);
       if (m.kind === "error") return new CameraUnreachableError(`${this.label} cannot be mapped: ${m.code}`);
       this.notReady = m.kind === "missing" ? "it was removed" : `its file has ${m.size} bytes`;
       return undefined;
@@ -139,7 +140,8 @@ export class ShmRingSession {
     } catch (err) {
       m.close();
       if (!(err instanceof MediaError)) throw err;
-      if (!(err instanceof RingNotReadyError || err instanceof TruncatedError)) return new CameraUnreachableError(`${this.label} is not a camserver ring: ${err.message}`);
+      if (!(err instanceof RingNotReadyError || err instanceof TruncatedError))
+        return new CameraUnreachableError(`${this.label} is not a camserver ring: ${err.message}`);
       this.notReady = err.message;
       return undefined;
     }

@@ -126,11 +126,17 @@ export class WebRtcHub {
       return await Promise.race([
         answering,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new CameraTimeoutError(`camera ${this.cameraId}: answering the offer took over ${ANSWER_LIMIT_MS / 1000} s`)), ANSWER_LIMIT_MS);
+          timer = setTimeout(
+            () => reject(new CameraTimeoutError(`camera ${this.cameraId}: answering the offer took over ${ANSWER_LIMIT_MS / 1000} s`)),
+            ANSWER_LIMIT_MS,
+          );
         }),
       ]);
     } catch (err) {
-      answering.then((late) => late.pc.close(), () => {});
+      answering.then(
+        (late) => late.pc.close(),
+        () => {},
+      );
       throw err;
     } finally {
       clearTimeout(timer);

@@ -52,7 +52,10 @@ export class ColdCamera {
    * @returns seconds; NaN when no new pipeline was logged (the run was not cold at the camera)
    */
   keyframeWait(fromChar: number): number {
-    const m = this.cam.output().slice(fromChar).match(/new pipeline, clip position ([\d.]+)s/);
+    const m = this.cam
+      .output()
+      .slice(fromChar)
+      .match(/new pipeline, clip position ([\d.]+)s/);
     if (!m) return NaN;
     const frac = Number(m[1]) % 1;
     return frac < 0.0005 ? 0 : 1 - frac;
@@ -81,7 +84,13 @@ export class ColdCamera {
  * prefix, PIPELINE_GRACE_MS `graceMs`) with the camera registered as CAMERA_ID; records all
  * for the clean-up and logs `camera URL (pid), camserver BASE (pid), <note>`.
  */
-export async function startColdCamera(o: { dirName: string; prefixName: string; graceMs: number; idleWaitsForMuxer: boolean; note: string }): Promise<ColdCamera> {
+export async function startColdCamera(o: {
+  dirName: string;
+  prefixName: string;
+  graceMs: number;
+  idleWaitsForMuxer: boolean;
+  note: string;
+}): Promise<ColdCamera> {
   const cam = await startRtspCamera({ user: "admin", pass: "secret" });
   trackPid(cam.pid);
   needles.push(`127.0.0.1:${cam.port}/`, `--port ${cam.port} `);
@@ -116,7 +125,13 @@ export interface ColdComparison {
  * its time (s). `afterWarmup` runs after the unrecorded pair (reset what the runs collect).
  * Logs the warm-up and each pair, prefixed with `label` ("" or e.g. "cold ").
  */
-export async function compareCold(camera: ColdCamera, runs: number, label: string, measure: Record<Kind, () => Promise<number>>, afterWarmup?: () => void): Promise<ColdComparison> {
+export async function compareCold(
+  camera: ColdCamera,
+  runs: number,
+  label: string,
+  measure: Record<Kind, () => Promise<number>>,
+  afterWarmup?: () => void,
+): Promise<ColdComparison> {
   let coldPipelines = 0;
   let measuredRuns = 0;
   const one = async (kind: Kind): Promise<ColdRun> => {
@@ -144,7 +159,9 @@ export async function compareCold(camera: ColdCamera, runs: number, label: strin
     c.camserver.push(got.camserver!.s);
     c.rawWait.push(got.raw!.wait);
     c.camserverWait.push(got.camserver!.wait);
-    log(`${label}run ${i + 1}/${runs} (${order.join(" first, ")} second): raw ${got.raw!.s.toFixed(3)} s (key frame after ${got.raw!.wait.toFixed(3)}), camserver ${got.camserver!.s.toFixed(3)} s (key frame after ${got.camserver!.wait.toFixed(3)})`);
+    log(
+      `${label}run ${i + 1}/${runs} (${order.join(" first, ")} second): raw ${got.raw!.s.toFixed(3)} s (key frame after ${got.raw!.wait.toFixed(3)}), camserver ${got.camserver!.s.toFixed(3)} s (key frame after ${got.camserver!.wait.toFixed(3)})`,
+    );
   }
   c.coldPipelines = coldPipelines;
   c.measuredRuns = measuredRuns;

@@ -34,7 +34,7 @@ export function treeOf(roots: readonly number[]): { pid: number; comm: string; t
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of procs) if (!keep.has(p.pid) && keep.has(p.ppid)) (keep.add(p.pid), (grew = true));
+    for (const p of procs) if (!keep.has(p.pid) && keep.has(p.ppid)) keep.add(p.pid), (grew = true);
   }
   return procs.filter((p) => keep.has(p.pid));
 }

@@ -55,7 +55,12 @@ beforeAll(async () => {
   const url = new URL(db.url);
   url.hostname = "127.0.0.1";
   url.port = String(proxyPort);
-  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("db-unreachable"), DATA_DIR: tempDir("db-unreachable"), DATABASE_URL: url.toString() });
+  server = await startCamserver("start", {
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_PREFIX: testPrefix("db-unreachable"),
+    DATA_DIR: tempDir("db-unreachable"),
+    DATABASE_URL: url.toString(),
+  });
   const r = await server.call("POST", "/v1/cameras", { id: "cam", name: "cam", source_url: cam.url });
   expect(r.status).toBe(201);
 }, 40_000);
@@ -75,7 +80,10 @@ describe.skipIf(skipWithoutMysql)("database unreachable", () => {
       await proxy!.stop();
       if (mode === "hung") proxy = await startDbProxy("hang");
       const before = await newestSegment(s.json.hls_url);
-      for (const [method, path, body] of [["GET", "/v1/cameras", undefined], ["POST", "/v1/cameras", { id: `new-${mode}`, name: "n", source_url: cam.url }]] as const) {
+      for (const [method, path, body] of [
+        ["GET", "/v1/cameras", undefined],
+        ["POST", "/v1/cameras", { id: `new-${mode}`, name: "n", source_url: cam.url }],
+      ] as const) {
         const r = await timed(method, path, body);
         console.log(`${mode}: ${method} ${path} -> ${r.status} in ${r.ms} ms: ${r.text.slice(0, 120)}`);
         expect(`${method} ${path} ${r.status}`).toBe(`${method} ${path} 503`);

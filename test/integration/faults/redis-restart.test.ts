@@ -38,7 +38,11 @@ beforeAll(async () => {
   redis = await startRedis();
   cam = await startRtspCamera();
   counter = await startConnCounter(`127.0.0.1:${cam.port}`, counts);
-  server = await startCamserver("start", { REDIS_URL: `redis://127.0.0.1:${redisPort}`, REDIS_PREFIX: testPrefix("redis-restart"), DATA_DIR: tempDir("redis-restart-data") });
+  server = await startCamserver("start", {
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    REDIS_PREFIX: testPrefix("redis-restart"),
+    DATA_DIR: tempDir("redis-restart-data"),
+  });
   const r = await server.call("POST", "/v1/cameras", { id: "cam", name: "cam", source_url: `rtsp://127.0.0.1:${counter.port}/stream1` });
   expect(r.status).toBe(201);
 }, 40_000);
@@ -55,7 +59,12 @@ describe("Redis restarted mid-stream", () => {
 
     await redis.stop();
     await Bun.sleep(500);
-    for (const [method, path, body] of [["GET", "/v1/cameras"], ["POST", "/v1/streams/start", { camera_id: "cam" }], ["GET", s.json.hls_url], ["GET", "/v1/cameras/cam/snapshot"]] as const) {
+    for (const [method, path, body] of [
+      ["GET", "/v1/cameras"],
+      ["POST", "/v1/streams/start", { camera_id: "cam" }],
+      ["GET", s.json.hls_url],
+      ["GET", "/v1/cameras/cam/snapshot"],
+    ] as const) {
       const r = await timed(path, 3000, method, body);
       expect(`${path} ${r.status}`).toBe(`${path} 503`);
       expect(r.text).toMatch(/Redis/);

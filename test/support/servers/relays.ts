@@ -38,8 +38,28 @@ const NOBODY = ["--reuid", "65534", "--regid", "65534", "--clear-groups"];
 
 /** ffmpeg reading `clip` in real time forever, copying the video to `format` at `target`. */
 function feeder(clip: string, format: string[], target: string): string[] {
-  return ["setpriv", "--pdeathsig", "KILL", "--", "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
-    "-re", "-stream_loop", "-1", "-i", clip, "-map", "0:v:0", "-c", "copy", ...format, target];
+  return [
+    "setpriv",
+    "--pdeathsig",
+    "KILL",
+    "--",
+    "ffmpeg",
+    "-nostdin",
+    "-hide_banner",
+    "-loglevel",
+    "error",
+    "-re",
+    "-stream_loop",
+    "-1",
+    "-i",
+    clip,
+    "-map",
+    "0:v:0",
+    "-c",
+    "copy",
+    ...format,
+    target,
+  ];
 }
 
 /** `main` whose stop() and kill() also end `others` (after main). */
@@ -78,13 +98,37 @@ export async function startPerlRtspRelay(o: RelayOptions & { maxClients?: number
   const sourcePort = freePort();
   const path = o.path ?? "stream1";
   const rtpStart = 20_000 + 2 * Math.floor(Math.random() * 15_000); // its RTP/RTCP ports count up from here
-  const server = startBackground(["setpriv", "--pdeathsig", "KILL", "--", "rtsp-server-perl", "--clientport", String(port),
-    "--serverport", String(sourcePort), "--client_listen_address", "127.0.0.1", "--source_listen_address", "127.0.0.1",
-    "--rtp_start_port", String(rtpStart), "--max_clients", String(o.maxClients ?? 100), "--loglevel", "3"]);
-  await readyOrStop(waitForTcp(sourcePort, 10_000, () => server.proc.exitCode === null), [server]);
+  const server = startBackground([
+    "setpriv",
+    "--pdeathsig",
+    "KILL",
+    "--",
+    "rtsp-server-perl",
+    "--clientport",
+    String(port),
+    "--serverport",
+    String(sourcePort),
+    "--client_listen_address",
+    "127.0.0.1",
+    "--source_listen_address",
+    "127.0.0.1",
+    "--rtp_start_port",
+    String(rtpStart),
+    "--max_clients",
+    String(o.maxClients ?? 100),
+    "--loglevel",
+    "3",
+  ]);
+  await readyOrStop(
+    waitForTcp(sourcePort, 10_000, () => server.proc.exitCode === null),
+    [server],
+  );
   const publisher = startBackground(feeder(o.clip, ["-f", "rtsp", "-rtsp_transport", "udp"], `rtsp://127.0.0.1:${sourcePort}/${path}`));
   const url = `rtsp://127.0.0.1:${port}/${path}`;
-  await readyOrStop(waitForRtspVideo(url, 20_000, () => server.proc.exitCode === null && publisher.proc.exitCode === null), [server, publisher]);
+  await readyOrStop(
+    waitForRtspVideo(url, 20_000, () => server.proc.exitCode === null && publisher.proc.exitCode === null),
+    [server, publisher],
+  );
   return Object.assign(withCompanions(server, [publisher]), { port, url });
 }
 
@@ -100,12 +144,31 @@ export async function startVlcRtspServer(o: RelayOptions): Promise<RelayServer> 
   const fifo = join(dir, "feed.ts");
   const made = Bun.spawnSync(["mkfifo", "-m", "0644", fifo]);
   if (made.exitCode !== 0) throw new Error(`mkfifo ${fifo}: ${made.stderr.toString()}`);
-  const vlc = startBackground(["setpriv", "--pdeathsig", "KILL", ...NOBODY, "--", "vlc", "-I", "dummy", "--ignore-config",
-    "--no-stats", fifo, "--sout", `#rtp{sdp=rtsp://127.0.0.1:${port}/${path}}`], { HOME: dir });
+  const vlc = startBackground(
+    [
+      "setpriv",
+      "--pdeathsig",
+      "KILL",
+      ...NOBODY,
+      "--",
+      "vlc",
+      "-I",
+      "dummy",
+      "--ignore-config",
+      "--no-stats",
+      fifo,
+      "--sout",
+      `#rtp{sdp=rtsp://127.0.0.1:${port}/${path}}`,
+    ],
+    { HOME: dir },
+  );
   const feed = startBackground(feeder(o.clip, ["-f", "mpegts", "-y"], fifo));
   const cleanup = { stop: async () => rmSync(dir, { recursive: true, force: true }), kill: async () => rmSync(dir, { recursive: true, force: true }) };
   const url = `rtsp://127.0.0.1:${port}/${path}`;
-  await readyOrStop(waitForRtspVideo(url, 20_000, () => vlc.proc.exitCode === null && feed.proc.exitCode === null), [vlc, feed]).catch(async (e) => {
+  await readyOrStop(
+    waitForRtspVideo(url, 20_000, () => vlc.proc.exitCode === null && feed.proc.exitCode === null),
+    [vlc, feed],
+  ).catch(async (e) => {
     await cleanup.stop();
     throw e;
   });

@@ -55,7 +55,10 @@ describe("joinedFileResponse", () => {
     expect([r.status, r.headers.get("content-length"), r.headers.get("accept-ranges")]).toEqual([200, String(3 + a.length + b.length), "bytes"]);
     const body = new Uint8Array(await r.arrayBuffer());
     const frags = readFragments(body.subarray(3));
-    expect(frags.map((f) => [f.sequenceNumber, f.tracks[0]!.baseDecodeTime])).toEqual([[1, 0], [2, 3000]]);
+    expect(frags.map((f) => [f.sequenceNumber, f.tracks[0]!.baseDecodeTime])).toEqual([
+      [1, 0],
+      [2, 3000],
+    ]);
     const part = await joinedFileResponse(req("bytes=2-10"), pieces, "video/mp4", "x.mp4");
     expect([part.status, part.headers.get("content-range"), part.headers.get("content-length")]).toEqual([206, `bytes 2-10/${3 + a.length + b.length}`, "9"]);
     expect([...new Uint8Array(await part.arrayBuffer())]).toEqual([...body.subarray(2, 11)]);
@@ -77,7 +80,11 @@ describe("joinedFileResponse", () => {
     ];
     const total = big.length * 3;
     const r = await joinedFileResponse(req("bytes=0-"), pieces, "video/h264", "x.h264");
-    expect([r.status, r.headers.get("content-range"), r.headers.get("content-length")]).toEqual([206, `bytes 0-${MAX_BUFFERED - 1}/${total}`, String(MAX_BUFFERED)]);
+    expect([r.status, r.headers.get("content-range"), r.headers.get("content-length")]).toEqual([
+      206,
+      `bytes 0-${MAX_BUFFERED - 1}/${total}`,
+      String(MAX_BUFFERED),
+    ]);
     expect((await r.arrayBuffer()).byteLength).toBe(MAX_BUFFERED);
   });
 });

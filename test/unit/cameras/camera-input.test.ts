@@ -82,11 +82,7 @@ describe("parseCameraCreate", () => {
       { ...base, source_url: "shm://cam0", username: "" },
       { id: "front", name: "Front door", sourceUrl: "shm://cam0", username: null, password: null, network: "local" },
     ],
-    [
-      "takes both settings at their lower bounds",
-      { ...base, snapshot_interval_s: 0, max_viewers: 1 },
-      { ...minimal, snapshotIntervalS: 0, maxViewers: 1 },
-    ],
+    ["takes both settings at their lower bounds", { ...base, snapshot_interval_s: 0, max_viewers: 1 }, { ...minimal, snapshotIntervalS: 0, maxViewers: 1 }],
     [
       "takes both settings at their upper bounds",
       { ...base, snapshot_interval_s: 86_400, max_viewers: 1000 },
@@ -178,11 +174,7 @@ describe("parseCameraPatch", () => {
     ["takes a new name only", { name: " Back " }, { name: "Back" }],
     ["clears credentials with null", { username: null, password: null }, { username: null, password: null }],
     ["keeps credentials when a new source_url has none", { source_url: "rtsp://h2/s" }, { sourceUrl: "rtsp://h2/s" }],
-    [
-      "replaces credentials found in a new source_url",
-      { source_url: "rtsps://u:p%20w@h2/s" },
-      { sourceUrl: "rtsps://h2/s", username: "u", password: "p w" },
-    ],
+    ["replaces credentials found in a new source_url", { source_url: "rtsps://u:p%20w@h2/s" }, { sourceUrl: "rtsps://h2/s", username: "u", password: "p w" }],
     [
       "lets explicit credentials win over the new source_url's",
       { source_url: "rtsp://u:p@h2/s", password: "explicit" },
@@ -191,11 +183,7 @@ describe("parseCameraPatch", () => {
     ["takes the network", { network: "vpn" }, { network: "vpn" }],
     ["turns snapshot polling off with 0", { snapshot_interval_s: 0 }, { snapshotIntervalS: 0 }],
     ["takes max_viewers alone", { max_viewers: 1 }, { maxViewers: 1 }],
-    [
-      "takes both settings at their upper bounds",
-      { snapshot_interval_s: 86_400, max_viewers: 1000 },
-      { snapshotIntervalS: 86_400, maxViewers: 1000 },
-    ],
+    ["takes both settings at their upper bounds", { snapshot_interval_s: 86_400, max_viewers: 1000 }, { snapshotIntervalS: 86_400, maxViewers: 1000 }],
     ["treats undefined settings as absent", { snapshot_interval_s: undefined, max_viewers: undefined }, {}],
     ["takes a source engine", { source_engine: "ffmpeg" }, { sourceEngine: "ffmpeg" }],
     ["takes a worker tag", { worker_tag: "host:cam-board-1" }, { workerTag: "host:cam-board-1" }],

@@ -32,7 +32,10 @@ describe("REDIS_URL", () => {
   it("turns a Sentinel URL into ioredis options with sentinels and name", () => {
     const { url, options } = redisOptions("redis+sentinel://127.0.0.1:26379,127.0.0.1:26380/mymaster");
     expect(url).toBeUndefined();
-    expect(options.sentinels).toEqual([{ host: "127.0.0.1", port: 26379 }, { host: "127.0.0.1", port: 26380 }]);
+    expect(options.sentinels).toEqual([
+      { host: "127.0.0.1", port: 26379 },
+      { host: "127.0.0.1", port: 26380 },
+    ]);
     expect(options.name).toBe("mymaster");
     expect(options.maxRetriesPerRequest).toBeNull();
   });

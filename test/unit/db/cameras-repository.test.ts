@@ -74,7 +74,11 @@ describeEachDialect("CamerasRepository", (ctx) => {
   });
 
   it("keeps epoch milliseconds as numbers through a round trip", async () => {
-    for (const [id, at] of [["a", T0], ["b", 4_102_444_800_999], ["c", 1]] as const) {
+    for (const [id, at] of [
+      ["a", T0],
+      ["b", 4_102_444_800_999],
+      ["c", 1],
+    ] as const) {
       clock = at;
       await repo.create(camera(id));
       const got = await repo.get(id);
@@ -116,7 +120,10 @@ describeEachDialect("CamerasRepository", (ctx) => {
   it("throws NotFoundError naming the id from get, update and delete", async () => {
     const attempts = [() => repo.get("nope"), () => repo.update("nope", { name: "x" }), () => repo.delete("nope")];
     for (const attempt of attempts) {
-      const err = await attempt().then(() => undefined, (e: unknown) => e);
+      const err = await attempt().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(NotFoundError);
       expect((err as Error).message).toBe("camera nope not found");
     }
@@ -151,7 +158,11 @@ describeEachDialect("CamerasRepository", (ctx) => {
   });
 
   it("stores settings at their bounds and reads them back as numbers", async () => {
-    const cases = [["low", 0, 1], ["high", 86_400, 1000], ["mid", 30, 4]] as const;
+    const cases = [
+      ["low", 0, 1],
+      ["high", 86_400, 1000],
+      ["mid", 30, 4],
+    ] as const;
     for (const [id, snapshotIntervalS, maxViewers] of cases) {
       const created = await repo.create(camera(id, { snapshotIntervalS, maxViewers }));
       expect(created).toMatchObject({ snapshotIntervalS, maxViewers });
@@ -160,7 +171,11 @@ describeEachDialect("CamerasRepository", (ctx) => {
       expect(typeof got.snapshotIntervalS).toBe("number");
       expect(typeof got.maxViewers).toBe("number");
     }
-    expect((await repo.list()).map((c) => [c.snapshotIntervalS, c.maxViewers])).toEqual([[86_400, 1000], [0, 1], [30, 4]]);
+    expect((await repo.list()).map((c) => [c.snapshotIntervalS, c.maxViewers])).toEqual([
+      [86_400, 1000],
+      [0, 1],
+      [30, 4],
+    ]);
   });
 
   it("updates each setting alone and keeps both when a patch leaves them out", async () => {
@@ -185,7 +200,10 @@ describeEachDialect("CamerasRepository", (ctx) => {
     clock = T0 + 1;
     for (const [change, field] of bad) {
       for (const attempt of [() => repo.create(camera("new", change)), () => repo.update("kept", change)]) {
-        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        const err = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(ValidationError);
         expect((err as ValidationError).field).toBe(field);
       }
@@ -207,7 +225,10 @@ describeEachDialect("CamerasRepository", (ctx) => {
     ];
     for (const [change, field] of bad) {
       for (const attempt of [() => repo.create(camera("new", change)), () => repo.update("board", change)]) {
-        const err = await attempt().then(() => undefined, (e: unknown) => e);
+        const err = await attempt().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(ValidationError);
         expect((err as ValidationError).field).toBe(field);
       }
@@ -223,9 +244,7 @@ describeEachDialect("CamerasRepository", (ctx) => {
   });
 
   it("refuses a source URL that carries credentials", async () => {
-    await expect(repo.create(camera("x", { sourceUrl: "rtsp://admin:pw@10.0.0.5/s" }))).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(repo.create(camera("x", { sourceUrl: "rtsp://admin:pw@10.0.0.5/s" }))).rejects.toBeInstanceOf(ValidationError);
     await repo.create(camera("y"));
     await expect(repo.update("y", { sourceUrl: "rtsp://admin:pw@10.0.0.5/s" })).rejects.toBeInstanceOf(ValidationError);
   });

@@ -20,7 +20,14 @@ describeEachDialect("EventsRepository", (ctx) => {
     database = await openDatabase({ url: ctx.url, dataDir: "/nonexistent" });
     events = new EventsRepository(database.db, () => now);
     settings = new EventSettingsRepository(database.db);
-    await new CamerasRepository(database.db).create({ id: "cam_a", name: "A", sourceUrl: "rtsp://10.0.0.5/s", username: null, password: null, network: "local" });
+    await new CamerasRepository(database.db).create({
+      id: "cam_a",
+      name: "A",
+      sourceUrl: "rtsp://10.0.0.5/s",
+      username: null,
+      password: null,
+      network: "local",
+    });
   });
   afterAll(() => database.close());
   beforeEach(async () => {
@@ -31,7 +38,16 @@ describeEachDialect("EventsRepository", (ctx) => {
   it("stores an event with its millisecond instants, a label with non-ASCII text and a fractional score", async () => {
     now = T0 + 250;
     const stored = await events.add(ev({ label: "Haustür – vorne", score: 0.873 }));
-    expect(stored).toEqual({ id: stored.id, cameraId: "cam_a", kind: "person", label: "Haustür – vorne", score: 0.873, at: T0, receivedAt: T0 + 250, source: "detector-1" });
+    expect(stored).toEqual({
+      id: stored.id,
+      cameraId: "cam_a",
+      kind: "person",
+      label: "Haustür – vorne",
+      score: 0.873,
+      at: T0,
+      receivedAt: T0 + 250,
+      source: "detector-1",
+    });
     expect(await events.list({ limit: 10 })).toEqual([stored]);
   });
 
@@ -67,7 +83,14 @@ describeEachDialect("EventsRepository", (ctx) => {
     await settings.put({ cameraId: "cam_a", recordS: 45, updatedAt: T0 + 1 });
     expect(await settings.get("cam_a")).toEqual({ cameraId: "cam_a", recordS: 45, updatedAt: T0 + 1 });
     await expect(settings.put({ cameraId: "nope", recordS: 5, updatedAt: T0 })).rejects.toThrow();
-    await new CamerasRepository(database.db).create({ id: "cam_gone", name: "G", sourceUrl: "rtsp://10.0.0.6/s", username: null, password: null, network: "local" });
+    await new CamerasRepository(database.db).create({
+      id: "cam_gone",
+      name: "G",
+      sourceUrl: "rtsp://10.0.0.6/s",
+      username: null,
+      password: null,
+      network: "local",
+    });
     await settings.put({ cameraId: "cam_gone", recordS: 10, updatedAt: T0 });
     await new CamerasRepository(database.db).delete("cam_gone");
     expect(await database.db.selectFrom("camera_event_settings").selectAll().where("camera_id", "=", "cam_gone").execute()).toEqual([]);

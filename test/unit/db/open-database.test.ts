@@ -24,8 +24,7 @@ describe("openDatabase on SQLite", () => {
   it("turns on foreign keys, WAL and a 5 s busy timeout", async () => {
     const database = await openDatabase({ url: join(dir, "pragmas.db"), dataDir: dir });
     try {
-      const pragma = async (name: string) =>
-        Object.values((await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(database.db)).rows[0] ?? {})[0];
+      const pragma = async (name: string) => Object.values((await sql.raw<Record<string, unknown>>(`PRAGMA ${name}`).execute(database.db)).rows[0] ?? {})[0];
       await expect(pragma("foreign_keys")).resolves.toBe(1);
       await expect(pragma("journal_mode")).resolves.toBe("wal");
       await expect(pragma("busy_timeout")).resolves.toBe(5000);

@@ -72,7 +72,12 @@ describe("PasswordSeal", () => {
       bytes[0]! ^= 1;
       return bytes.toString("base64");
     };
-    for (const bad of [[v, flip(iv), tag, body], [v, iv, flip(tag), body], [v, iv, tag, flip(body)], [v, iv, tag]]) {
+    for (const bad of [
+      [v, flip(iv), tag, body],
+      [v, iv, flip(tag), body],
+      [v, iv, tag, flip(body)],
+      [v, iv, tag],
+    ]) {
       expect(() => seal.open(bad.join(":"))).toThrow(SealedPasswordError);
     }
   });

@@ -13,7 +13,19 @@ import { describeEachDialect } from "./dialects.ts";
 const T0 = 1_714_564_800_123;
 
 function segment(recordingId: string, part: number, seq: number, startMs: number, over: Partial<RecordingSegment> = {}): RecordingSegment {
-  return { recordingId, cameraId: "cam1", part, seq, path: `cam1/${recordingId}/part-${part}/${seq}.m4s`, startMs, durationMs: 4000, ticks: 360_000, bytes: 1000, frames: 120, ...over };
+  return {
+    recordingId,
+    cameraId: "cam1",
+    part,
+    seq,
+    path: `cam1/${recordingId}/part-${part}/${seq}.m4s`,
+    startMs,
+    durationMs: 4000,
+    ticks: 360_000,
+    bytes: 1000,
+    frames: 120,
+    ...over,
+  };
 }
 
 describeEachDialect("RecordingsRepository", (ctx) => {
@@ -43,8 +55,22 @@ describeEachDialect("RecordingsRepository", (ctx) => {
   it("stores a recording in state recording with zero totals and reads it back", async () => {
     const r = await create("rec_a");
     expect(r).toEqual({
-      id: "rec_a", cameraId: "cam1", path: "cam1/rec_a", format: "fmp4", trigger: "api", startedAt: T0, endedAt: null, stopAt: null,
-      maxDurationS: 10, segmentS: 4, bytes: 0, frames: 0, durationMs: 0, parts: 0, state: "recording", error: null,
+      id: "rec_a",
+      cameraId: "cam1",
+      path: "cam1/rec_a",
+      format: "fmp4",
+      trigger: "api",
+      startedAt: T0,
+      endedAt: null,
+      stopAt: null,
+      maxDurationS: 10,
+      segmentS: 4,
+      bytes: 0,
+      frames: 0,
+      durationMs: 0,
+      parts: 0,
+      state: "recording",
+      error: null,
     });
     await expect(recs.get("nope")).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -83,7 +109,10 @@ describeEachDialect("RecordingsRepository", (ctx) => {
     expect(await recs.endPart("rec_a", 2, "done", T0 + 20)).toBe(true);
     expect(await recs.endPart("rec_a", 2, "failed", T0 + 21)).toBe(false);
     expect(await recs.hasOpenPart("rec_a")).toBe(false);
-    expect((await recs.parts("rec_a")).map((p) => [p.part, p.state, p.endedAt])).toEqual([[1, "interrupted", T0 + 10], [2, "done", T0 + 20]]);
+    expect((await recs.parts("rec_a")).map((p) => [p.part, p.state, p.endedAt])).toEqual([
+      [1, "interrupted", T0 + 10],
+      [2, "done", T0 + 20],
+    ]);
     await expect(recs.beginPart("nope", "w", T0)).rejects.toBeInstanceOf(NotFoundError);
   });
 

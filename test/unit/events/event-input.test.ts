@@ -29,7 +29,14 @@ describe("parseNewEvent", () => {
   });
 
   it("defaults `at` to now and label and score to null", () => {
-    expect(parseNewEvent({ camera_id: "c", kind: "car" }, "det", NOW)).toEqual({ cameraId: "c", kind: "car", label: null, score: null, at: NOW, source: "det" });
+    expect(parseNewEvent({ camera_id: "c", kind: "car" }, "det", NOW)).toEqual({
+      cameraId: "c",
+      kind: "car",
+      label: null,
+      score: null,
+      at: NOW,
+      source: "det",
+    });
   });
 
   const bad: [string, unknown, string][] = [
@@ -57,7 +64,13 @@ describe("parseNewEvent", () => {
 
 describe("parseEventQuery", () => {
   it("reads every filter, instants as ISO or epoch ms", () => {
-    expect(parseEventQuery({ camera_id: "c", since: "2024-05-01T12:00:00Z", until: String(NOW + 1), after_id: "7", limit: "20" })).toEqual({ cameraId: "c", since: NOW, until: NOW + 1, afterId: 7, limit: 20 });
+    expect(parseEventQuery({ camera_id: "c", since: "2024-05-01T12:00:00Z", until: String(NOW + 1), after_id: "7", limit: "20" })).toEqual({
+      cameraId: "c",
+      since: NOW,
+      until: NOW + 1,
+      afterId: 7,
+      limit: 20,
+    });
   });
 
   it("answers 100 events by default and ignores empty parameters", () => {

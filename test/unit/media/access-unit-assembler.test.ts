@@ -33,9 +33,23 @@ describe("access unit assembler", () => {
 
   const cases: { why: string; nalus: string[]; expected: number[][] }[] = [
     { why: "a slice with first_mb_in_slice 0 starts a picture", nalus: ["6588", "4188", "4188"], expected: [[5], [1], [1]] },
-    { why: "a slice with first_mb_in_slice > 0 continues it", nalus: ["6588", "6540", "4188", "4140"], expected: [[5, 5], [1, 1]] },
+    {
+      why: "a slice with first_mb_in_slice > 0 continues it",
+      nalus: ["6588", "6540", "4188", "4140"],
+      expected: [
+        [5, 5],
+        [1, 1],
+      ],
+    },
     { why: "SPS, PPS and SEI after a slice start the next access unit", nalus: ["6588", "6742", "68ce", "06ff", "6588"], expected: [[5], [7, 8, 6, 5]] },
-    { why: "an access unit delimiter starts one", nalus: ["0910", "6588", "0930", "4188"], expected: [[9, 5], [9, 1]] },
+    {
+      why: "an access unit delimiter starts one",
+      nalus: ["0910", "6588", "0930", "4188"],
+      expected: [
+        [9, 5],
+        [9, 1],
+      ],
+    },
     { why: "end of sequence stays with its access unit", nalus: ["6588", "0a", "4188"], expected: [[5, 10], [1]] },
     { why: "NAL units before the first slice wait for it", nalus: ["6742", "68ce", "6588"], expected: [[7, 8, 5]] },
     { why: "a stream without slices gives nothing", nalus: ["6742", "68ce"], expected: [] },

@@ -5,7 +5,15 @@ import { prng } from "./fixtures.ts";
 
 describe("base64 (RFC 4648)", () => {
   it("gives the RFC 4648 §10 test vectors", () => {
-    const v: [string, string][] = [["", ""], ["f", "Zg=="], ["fo", "Zm8="], ["foo", "Zm9v"], ["foob", "Zm9vYg=="], ["fooba", "Zm9vYmE="], ["foobar", "Zm9vYmFy"]];
+    const v: [string, string][] = [
+      ["", ""],
+      ["f", "Zg=="],
+      ["fo", "Zm8="],
+      ["foo", "Zm9v"],
+      ["foob", "Zm9vYg=="],
+      ["fooba", "Zm9vYmE="],
+      ["foobar", "Zm9vYmFy"],
+    ];
     for (const [plain, b64] of v) {
       expect(encodeBase64(new TextEncoder().encode(plain))).toBe(b64);
       expect(new TextDecoder().decode(decodeBase64(b64))).toBe(plain);

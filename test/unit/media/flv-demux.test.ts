@@ -1,12 +1,6 @@
 import { describe, expect, it } from "bun:test";
 import type { AccessUnit } from "../../../src/media/access-unit.ts";
-import {
-  InvalidFieldError,
-  MediaError,
-  TooLargeError,
-  TruncatedError,
-  UnsupportedCodecError,
-} from "../../../src/media/errors.ts";
+import { InvalidFieldError, MediaError, TooLargeError, TruncatedError, UnsupportedCodecError } from "../../../src/media/errors.ts";
 import { FlvDemuxer } from "../../../src/media/flv-demux.ts";
 import { FlvMuxer } from "../../../src/media/flv-mux.ts";
 import { nalType } from "../../../src/media/nal.ts";
@@ -48,9 +42,7 @@ describe("FlvDemuxer on FFmpeg's FLV files", () => {
   }
 
   it("keeps in-band SPS and PPS of a stream copied from Annex B", () => {
-    expect(types(demuxWhole(fixture("clip320-from-h264.flv")).aus)).toEqual([
-      [7, 8, 6, 5], [1], [1], [1], [1], [7, 8, 5], [1], [1], [1], [1],
-    ]);
+    expect(types(demuxWhole(fixture("clip320-from-h264.flv")).aus)).toEqual([[7, 8, 6, 5], [1], [1], [1], [1], [7, 8, 5], [1], [1], [1], [1]]);
   });
 
   it("finds no SPS or PPS in keyframes of a stream copied from MP4, only in the sequence header", () => {

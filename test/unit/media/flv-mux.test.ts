@@ -75,9 +75,7 @@ describe("FlvMuxer", () => {
 
   it("leaves empty NAL units out", () => {
     const au = { nalus: [hex("6501"), new Uint8Array(0)], dts: 0, pts: 0, isKeyframe: true };
-    expect(new FlvDemuxer().push(concat([new FlvMuxer().header(), new FlvMuxer().videoTag(au, 0)]))[0]!.nalus).toEqual([
-      hex("6501"),
-    ]);
+    expect(new FlvDemuxer().push(concat([new FlvMuxer().header(), new FlvMuxer().videoTag(au, 0)]))[0]!.nalus).toEqual([hex("6501")]);
   });
 
   it("rejects a dts before baseDts, a non-finite one and a composition time beyond 24 bits", () => {
@@ -99,8 +97,22 @@ describe("FlvMuxer", () => {
       const { aus, demuxer } = demuxWhole(fixture(f.file));
       const flv = muxFile(aus, demuxer.sps, demuxer.pps);
       const probe = Bun.spawnSync({
-        cmd: [FFPROBE!, "-v", "error", "-f", "flv", "-i", "pipe:0", "-count_frames", "-select_streams", "v:0",
-          "-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "json"],
+        cmd: [
+          FFPROBE!,
+          "-v",
+          "error",
+          "-f",
+          "flv",
+          "-i",
+          "pipe:0",
+          "-count_frames",
+          "-select_streams",
+          "v:0",
+          "-show_entries",
+          "stream=codec_name,width,height,nb_read_frames",
+          "-of",
+          "json",
+        ],
         stdin: flv,
         timeout: 20_000,
       });

@@ -28,7 +28,10 @@ describe("rebaseFragments", () => {
     const r = rebaseFragments(bytes, 1, -(2 ** 33 + 5) + 90_000);
     expect(r).toEqual({ fragments: 2, nextSequence: 3 });
     const after = readFragments(bytes);
-    expect(after.map((f) => [f.sequenceNumber, f.tracks[0]!.baseDecodeTime])).toEqual([[1, 90_000], [2, 96_000]]);
+    expect(after.map((f) => [f.sequenceNumber, f.tracks[0]!.baseDecodeTime])).toEqual([
+      [1, 90_000],
+      [2, 96_000],
+    ]);
     expect(after.map((f) => f.tracks[0]!.samples.map((s) => [s.duration, s.isSync, [...s.data]]))).toEqual(
       before.map((f) => f.tracks[0]!.samples.map((s) => [s.duration, s.isSync, [...s.data]])),
     );

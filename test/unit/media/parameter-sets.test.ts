@@ -56,8 +56,7 @@ describe("withParameterSets", () => {
     const { aus, demuxer } = demuxWhole(fixture("clip320-from-mp4.flv"));
     const probe = (stream: AccessUnit[]) => {
       const r = Bun.spawnSync({
-        cmd: [FFPROBE!, "-v", "error", "-f", "h264", "-i", "pipe:0", "-count_frames", "-show_entries",
-          "stream=width,height,nb_read_frames", "-of", "json"],
+        cmd: [FFPROBE!, "-v", "error", "-f", "h264", "-i", "pipe:0", "-count_frames", "-show_entries", "stream=width,height,nb_read_frames", "-of", "json"],
         stdin: toAnnexB(stream.flatMap((a) => a.nalus)),
         timeout: 20_000,
       });

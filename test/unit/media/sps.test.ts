@@ -62,10 +62,25 @@ describe("parseSps", () => {
     // 16x16 baseline: pic_width_in_mbs_minus1 = 0, pic_height_in_map_units_minus1 = 0,
     // frame_crop_left_offset = 8 (16 pixels), no VUI. Hand-assembled bit string.
     const bits =
-      "01000010" + "11000000" + "00001010" + // profile 66, constraint flags, level 10
-      "1" + "1" + "011" + "1" + "1" + "1" + "1" + // sps id 0, log2_max_frame_num 0, poc type 2, refs 0, gaps 0, w 0, h 0
-      "1" + "1" + "1" + "0001001" + "1" + "1" + "1" + // frame_mbs_only, direct8x8, cropping, left 8, right 0, top 0, bottom 0
-      "0" + "1"; // no VUI, stop bit
+      "01000010" +
+      "11000000" +
+      "00001010" + // profile 66, constraint flags, level 10
+      "1" +
+      "1" +
+      "011" +
+      "1" +
+      "1" +
+      "1" +
+      "1" + // sps id 0, log2_max_frame_num 0, poc type 2, refs 0, gaps 0, w 0, h 0
+      "1" +
+      "1" +
+      "1" +
+      "0001001" +
+      "1" +
+      "1" +
+      "1" + // frame_mbs_only, direct8x8, cropping, left 8, right 0, top 0, bottom 0
+      "0" +
+      "1"; // no VUI, stop bit
     const bytes = [0x67];
     const padded = bits.padEnd(Math.ceil(bits.length / 8) * 8, "0");
     for (let i = 0; i < padded.length; i += 8) bytes.push(Number.parseInt(padded.slice(i, i + 8), 2));
@@ -74,7 +89,7 @@ describe("parseSps", () => {
 
   it("never throws anything but MediaError on random bytes after an SPS header", () => {
     let seed = 1;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < 3000; i++) {
       const b = new Uint8Array(1 + Math.floor(rand() * 40));
       for (let j = 0; j < b.length; j++) b[j] = Math.floor(rand() * 256);

@@ -105,7 +105,7 @@ describe("ConsumerQueue", () => {
 
   it("never exceeds its bounds and never delivers a unit after a gap unless it is a keyframe, under a random stream", async () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const q = new ConsumerQueue({ maxUnits: 8, maxBytes: 2000 });
     const bytes = (a: AccessUnit) => a.nalus.reduce((n, x) => n + x.byteLength, 0);
     const delivered: AccessUnit[] = [];

@@ -187,7 +187,10 @@ describe("Pipeline timestamps", () => {
     pl.attach(sink);
     pl.push(idr(900000, { pts: 903600 }));
     pl.push(p(903600, { pts: 907200 }));
-    expect(sink.got.map((a) => [a.dts, a.pts])).toEqual([[0, 3600], [3600, 7200]]);
+    expect(sink.got.map((a) => [a.dts, a.pts])).toEqual([
+      [0, 3600],
+      [3600, 7200],
+    ]);
   });
 
   it("continues timestamps across a source restart: the first unit after it is the last dts plus the last frame step", () => {

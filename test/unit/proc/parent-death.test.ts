@@ -31,7 +31,9 @@ it("kills the ffmpeg within 1 s when its bun parent is SIGKILLed", async () => {
   const deathMs = await waitGone(ffmpegPid, 1000);
   // Orphans go to PID 1, which in some sandboxes reaps zombies only every second or so.
   const psMs = await waitPsGone(ffmpegPid, 5000);
-  console.log(`parent SIGKILL -> ffmpeg dead: ${deathMs.toFixed(1)} ms; -> gone from ps: ${(performance.now() - killedAt).toFixed(1)} ms (${psMs.toFixed(1)} after death)`);
+  console.log(
+    `parent SIGKILL -> ffmpeg dead: ${deathMs.toFixed(1)} ms; -> gone from ps: ${(performance.now() - killedAt).toFixed(1)} ms (${psMs.toFixed(1)} after death)`,
+  );
   expect(await parent.exited).toBe(137);
   expect(deathMs).toBeLessThan(1000);
 });

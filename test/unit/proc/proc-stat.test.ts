@@ -13,7 +13,11 @@ describe("parseProcStat", () => {
     expect(parseProcStat(text)).toEqual(expected);
   });
 
-  it.each([["empty", ""], ["no parenthesis", "1 2 3"], ["cut short", "1 (x) S 0 1"]])("rejects %s", (_n, text) => {
+  it.each([
+    ["empty", ""],
+    ["no parenthesis", "1 2 3"],
+    ["cut short", "1 (x) S 0 1"],
+  ])("rejects %s", (_n, text) => {
     expect(parseProcStat(text)).toBeNull();
   });
 

@@ -6,8 +6,19 @@ import { readProcStat } from "../../../src/proc/proc-stat.ts";
 
 /** An ffmpeg that streams a test pattern in real time and never ends on its own. */
 export const FFMPEG_FOREVER = [
-  "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error",
-  "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "null", "-",
+  "ffmpeg",
+  "-nostdin",
+  "-hide_banner",
+  "-loglevel",
+  "error",
+  "-re",
+  "-f",
+  "lavfi",
+  "-i",
+  "testsrc2=size=320x240:rate=25",
+  "-f",
+  "null",
+  "-",
 ];
 
 /** True when the pid runs no process (absent, or a zombie waiting for its parent). */
@@ -39,7 +50,9 @@ export async function waitGone(pid: number, limitMs: number): Promise<number> {
 export async function waitComm(pid: number, comm: string, limitMs = 2000): Promise<void> {
   const start = performance.now();
   for (;;) {
-    const text = await Bun.file(`/proc/${pid}/comm`).text().catch(() => "");
+    const text = await Bun.file(`/proc/${pid}/comm`)
+      .text()
+      .catch(() => "");
     if (text.trim() === comm) return;
     if (performance.now() - start > limitMs) throw new Error(`pid ${pid} runs ${text.trim()}, not ${comm}`);
     await Bun.sleep(2);

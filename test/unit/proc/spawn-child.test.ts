@@ -167,8 +167,25 @@ describe("spawnChild", () => {
 
   it("pipes stdin to the child and its stdout back", async () => {
     const child = spawnChild({
-      cmd: ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "gray", "-s", "4x4",
-        "-i", "pipe:0", "-vf", "negate", "-f", "rawvideo", "pipe:1"],
+      cmd: [
+        "ffmpeg",
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "gray",
+        "-s",
+        "4x4",
+        "-i",
+        "pipe:0",
+        "-vf",
+        "negate",
+        "-f",
+        "rawvideo",
+        "pipe:1",
+      ],
       label: "pipes",
       stdin: "pipe",
       stdout: "pipe",

@@ -79,12 +79,22 @@ describe("cron expressions", () => {
     expect(parseCron(cron, "record.cron").split(" ")).toHaveLength(5);
   });
 
-  it.each(["* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *", "* * * * 8", "5-1 * * * *", "*/0 * * * *", "L * * * *", "1-2-3 * * * *", "* * * foo *"])(
-    "refuses %j",
-    (cron) => {
-      expect(field(() => parseCron(cron, "record.cron"))).toBe("record.cron");
-    },
-  );
+  it.each([
+    "* * * *",
+    "* * * * * *",
+    "60 * * * *",
+    "* 24 * * *",
+    "* * 0 * *",
+    "* * * 13 *",
+    "* * * * 8",
+    "5-1 * * * *",
+    "*/0 * * * *",
+    "L * * * *",
+    "1-2-3 * * * *",
+    "* * * foo *",
+  ])("refuses %j", (cron) => {
+    expect(field(() => parseCron(cron, "record.cron"))).toBe("record.cron");
+  });
 });
 
 describe("recording settings", () => {

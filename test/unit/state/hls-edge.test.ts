@@ -65,7 +65,17 @@ describe("edge encoding", () => {
 
   it("round-trips, and rejects what is not an edge", () => {
     expect(decodeEdge(encodeEdge(EDGE))).toEqual(EDGE);
-    for (const bad of [null, "", "ended", "{", "[]", "null", JSON.stringify({ ...EDGE, msn: -1 }), JSON.stringify({ ...EDGE, run: 3 }), JSON.stringify({ ...EDGE, targetSec: "1" })]) {
+    for (const bad of [
+      null,
+      "",
+      "ended",
+      "{",
+      "[]",
+      "null",
+      JSON.stringify({ ...EDGE, msn: -1 }),
+      JSON.stringify({ ...EDGE, run: 3 }),
+      JSON.stringify({ ...EDGE, targetSec: "1" }),
+    ]) {
       expect(decodeEdge(bad)).toBeUndefined();
     }
   });

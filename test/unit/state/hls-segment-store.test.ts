@@ -76,7 +76,12 @@ describe("HlsSegmentStore", () => {
   it("stores a segment once, as its parts: each part by its index, the segment as the parts concatenated", async () => {
     const cam = cameraId();
     const b = allBytes();
-    await store.update(cam, { files: [{ name: "k3x9_5.0.m4s", bytes: b.subarray(0, 10) }, { name: "k3x9_5.1.m4s", bytes: b.subarray(10, 30) }] });
+    await store.update(cam, {
+      files: [
+        { name: "k3x9_5.0.m4s", bytes: b.subarray(0, 10) },
+        { name: "k3x9_5.1.m4s", bytes: b.subarray(10, 30) },
+      ],
+    });
     await store.update(cam, { files: [{ name: "k3x9_5.2.m4s", bytes: b.subarray(30, 31) }] });
     expect(new Uint8Array((await store.segment(cam, "k3x9_5.1.m4s"))!)).toEqual(b.slice(10, 30));
     expect(new Uint8Array((await store.segment(cam, "k3x9_5.2.m4s"))!)).toEqual(b.slice(30, 31));
@@ -94,7 +99,14 @@ describe("HlsSegmentStore", () => {
 
   it("writes files, playlist and edge together, with the lifetime asked for", async () => {
     const cam = cameraId();
-    await store.update(cam, { files: [{ name: "k3x9_init0.mp4", bytes: allBytes() }, { name: "k3x9_1.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE }, ttlSec: 90 });
+    await store.update(cam, {
+      files: [
+        { name: "k3x9_init0.mp4", bytes: allBytes() },
+        { name: "k3x9_1.0.m4s", bytes: allBytes() },
+      ],
+      playlist: { text: PLAYLIST, edge: EDGE },
+      ttlSec: 90,
+    });
     expect(await store.playlist(cam)).toBe(PLAYLIST);
     expect(await store.edge(cam)).toEqual(EDGE);
     expect(await store.current(cam)).toEqual({ text: PLAYLIST, edge: EDGE });
@@ -108,7 +120,12 @@ describe("HlsSegmentStore", () => {
 
   it("writes nothing when one name of the update is not an output file", async () => {
     const cam = cameraId();
-    const bad = store.update(cam, { files: [{ name: "k3x9_1.0.m4s", bytes: allBytes() }, { name: "../x", bytes: allBytes() }] });
+    const bad = store.update(cam, {
+      files: [
+        { name: "k3x9_1.0.m4s", bytes: allBytes() },
+        { name: "../x", bytes: allBytes() },
+      ],
+    });
     await expect(bad).rejects.toThrow("not an HLS init segment or part name");
     expect(await store.segment(cam, "k3x9_1.0.m4s")).toBeNull();
   });
@@ -135,7 +152,13 @@ describe("HlsSegmentStore", () => {
   it("deletes retired files with an update, and the playlist and named files on clear, nothing of other cameras", async () => {
     const cam = cameraId();
     const other = cameraId();
-    await store.update(cam, { files: [{ name: "r_1.0.m4s", bytes: allBytes() }, { name: "r_2.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
+    await store.update(cam, {
+      files: [
+        { name: "r_1.0.m4s", bytes: allBytes() },
+        { name: "r_2.0.m4s", bytes: allBytes() },
+      ],
+      playlist: { text: PLAYLIST, edge: EDGE },
+    });
     await store.update(other, { files: [{ name: "r_1.0.m4s", bytes: allBytes() }], playlist: { text: PLAYLIST, edge: EDGE } });
     await store.update(cam, { files: [], remove: ["r_1.m4s"] });
     expect(await store.segment(cam, "r_1.m4s")).toBeNull();

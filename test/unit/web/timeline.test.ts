@@ -16,11 +16,15 @@ describe("timeline geometry", () => {
 
   it("clips spans to the window, draws a running span up to now, drops spans outside, sorts by start", () => {
     const now = T0 + H / 2;
-    const placed = placeSpans(w, [
-      { id: "b", start: T0 + H / 4, end: null },
-      { id: "a", start: T0 - H, end: T0 + H / 10 },
-      { id: "gone", start: T0 - 2 * H, end: T0 - H },
-    ], now);
+    const placed = placeSpans(
+      w,
+      [
+        { id: "b", start: T0 + H / 4, end: null },
+        { id: "a", start: T0 - H, end: T0 + H / 10 },
+        { id: "gone", start: T0 - 2 * H, end: T0 - H },
+      ],
+      now,
+    );
     expect(placed.map((s) => s.id)).toEqual(["a", "b"]);
     expect(placed[0]).toMatchObject({ left: 0, start: T0 });
     expect(placed[0]!.width).toBeCloseTo(0.1);
@@ -28,7 +32,10 @@ describe("timeline geometry", () => {
   });
 
   it("finds the span that holds an instant, and the next one after a gap", () => {
-    const spans = [{ id: "a", start: T0, end: T0 + 1000 }, { id: "b", start: T0 + 5000, end: null }];
+    const spans = [
+      { id: "a", start: T0, end: T0 + 1000 },
+      { id: "b", start: T0 + 5000, end: null },
+    ];
     expect(spanAt(spans, T0 + 999, T0 + 9000)?.id).toBe("a");
     expect(spanAt(spans, T0 + 1000, T0 + 9000)).toBeUndefined();
     expect(spanAt(spans, T0 + 8000, T0 + 9000)?.id).toBe("b");
@@ -61,6 +68,13 @@ describe("timeline geometry", () => {
 
 describe("timeline ticks over ten minutes", () => {
   it("ticks every 2 min", () => {
-    expect(ticks({ from: T0, to: T0 + 600_000 }, 6).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual(["12:00", "12:02", "12:04", "12:06", "12:08", "12:10"]);
+    expect(ticks({ from: T0, to: T0 + 600_000 }, 6).map((t) => new Date(t).toISOString().slice(11, 16))).toEqual([
+      "12:00",
+      "12:02",
+      "12:04",
+      "12:06",
+      "12:08",
+      "12:10",
+    ]);
   });
 });

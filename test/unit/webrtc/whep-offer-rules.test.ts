@@ -39,7 +39,11 @@ const OFFER = [
 
 const videoOnly = OFFER.slice(0, OFFER.indexOf("m=audio"));
 const edit = (from: string, to: string, sdp = OFFER) => sdp.replaceAll(from, to);
-const without = (re: RegExp, sdp = OFFER) => sdp.split("\r\n").filter((l) => !re.test(l)).join("\r\n");
+const without = (re: RegExp, sdp = OFFER) =>
+  sdp
+    .split("\r\n")
+    .filter((l) => !re.test(l))
+    .join("\r\n");
 
 describe("checkWhepOffer", () => {
   it("accepts a recvonly video + audio offer, a video-only one, sendrecv, and session-level credentials", () => {
@@ -47,7 +51,10 @@ describe("checkWhepOffer", () => {
     expect(() => checkWhepOffer(videoOnly)).not.toThrow();
     expect(() => checkWhepOffer(edit("a=recvonly", "a=sendrecv"))).not.toThrow();
     expect(() => checkWhepOffer(without(/^a=(recvonly|sendrecv)$/))).not.toThrow(); // sendrecv by default (RFC 8866 §6.7)
-    const sessionLevel = without(/^a=(ice-ufrag|ice-pwd|fingerprint)/, videoOnly).replace("t=0 0", "t=0 0\r\na=ice-ufrag:4c24\r\na=ice-pwd:67f3ff7fa8f173dc89e861\r\na=fingerprint:sha-256 14:55:89:1A:8B:82:69:68:1B:A3:53:73:7E:9A:39:15:F0:CB:0B:47:E1:39:04:8B:C2:BF:96:0B:49:1A:B4:FC");
+    const sessionLevel = without(/^a=(ice-ufrag|ice-pwd|fingerprint)/, videoOnly).replace(
+      "t=0 0",
+      "t=0 0\r\na=ice-ufrag:4c24\r\na=ice-pwd:67f3ff7fa8f173dc89e861\r\na=fingerprint:sha-256 14:55:89:1A:8B:82:69:68:1B:A3:53:73:7E:9A:39:15:F0:CB:0B:47:E1:39:04:8B:C2:BF:96:0B:49:1A:B4:FC",
+    );
     expect(() => checkWhepOffer(sessionLevel)).not.toThrow();
   });
 
@@ -66,7 +73,11 @@ describe("checkWhepOffer", () => {
     ["no ice-ufrag", without(/^a=ice-ufrag/), "ice-ufrag"],
     ["no ice-pwd in the audio section", OFFER.replace(/(m=audio[\s\S]*?)a=ice-pwd:[^\r]*\r\n/, "$1"), "ice-pwd"],
     ["an RTP profile without SAVPF", edit("m=video 9 UDP/TLS/RTP/SAVPF", "m=video 9 RTP/AVP"), "SAVPF"],
-    ["too many candidates", OFFER.replace("a=end-of-candidates", `${"a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n".repeat(17)}a=end-of-candidates`), "candidates"],
+    [
+      "too many candidates",
+      OFFER.replace("a=end-of-candidates", `${"a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n".repeat(17)}a=end-of-candidates`),
+      "candidates",
+    ],
     ["too many lines", `${OFFER}${"a=x\r\n".repeat(700)}`, "lines"],
   ];
   for (const [what, sdp, reason] of refused) {
@@ -89,12 +100,14 @@ describe("checkWhepOffer", () => {
 
   it("throws only its typed errors on random input, quickly", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const pieces = OFFER.split("\r\n");
     const t0 = performance.now();
     for (let i = 0; i < 3000; i++) {
       const lines = Array.from({ length: 1 + Math.floor(rand() * 80) }, () =>
-        rand() < 0.7 ? pieces[Math.floor(rand() * pieces.length)]! : String.fromCharCode(...Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 0x3000))),
+        rand() < 0.7
+          ? pieces[Math.floor(rand() * pieces.length)]!
+          : String.fromCharCode(...Array.from({ length: Math.floor(rand() * 40) }, () => Math.floor(rand() * 0x3000))),
       );
       if (rand() < 0.8) lines.unshift("v=0");
       try {

@@ -32,7 +32,14 @@ beforeAll(async () => {
   database = await openDatabase({ url: join(dir, "db.sqlite"), dataDir: dir });
   repos = recordingRepositories(database.db);
   await new CamerasRepository(database.db).create({ id: "cam1", name: "One", sourceUrl: "rtsp://h/s", username: null, password: null, network: "local" });
-  deps = { recordings: repos.recordings, segments: repos.recordingSegments, settings: repos.recordingSettings, leases, root: join(dir, "rec"), log: createLogger("silent") };
+  deps = {
+    recordings: repos.recordings,
+    segments: repos.recordingSegments,
+    settings: repos.recordingSettings,
+    leases,
+    root: join(dir, "rec"),
+    log: createLogger("silent"),
+  };
 });
 afterAll(async () => {
   await database.close();
@@ -46,13 +53,32 @@ beforeEach(async () => {
 
 /** A finished fMP4 recording with `n` segments of 1000 bytes, the first starting at `startMs`, each a real file. */
 async function recording(id: string, startMs: number, n: number, state: "done" | "recording" = "done", format: "fmp4" | "h264" = "fmp4") {
-  await repos.recordings.create({ id, cameraId: "cam1", path: format === "fmp4" ? `cam1/${id}` : `cam1/${id}/r.h264`, format, trigger: "api", startedAt: startMs, segmentS: 4 });
+  await repos.recordings.create({
+    id,
+    cameraId: "cam1",
+    path: format === "fmp4" ? `cam1/${id}` : `cam1/${id}/r.h264`,
+    format,
+    trigger: "api",
+    startedAt: startMs,
+    segmentS: 4,
+  });
   await repos.recordings.beginPart(id, "w", startMs);
   for (let seq = 1; seq <= n; seq++) {
     const path = format === "fmp4" ? `cam1/${id}/part-1/${seq}.m4s` : `cam1/${id}/r.h264`;
     mkdirSync(dirname(join(deps.root, path)), { recursive: true });
     writeFileSync(join(deps.root, path), new Uint8Array(1000));
-    await repos.recordingSegments.add({ recordingId: id, cameraId: "cam1", part: 1, seq, path, startMs: startMs + (seq - 1) * 4000, durationMs: 4000, ticks: 360_000, bytes: 1000, frames: 120 });
+    await repos.recordingSegments.add({
+      recordingId: id,
+      cameraId: "cam1",
+      part: 1,
+      seq,
+      path,
+      startMs: startMs + (seq - 1) * 4000,
+      durationMs: 4000,
+      ticks: 360_000,
+      bytes: 1000,
+      frames: 120,
+    });
   }
   if (state === "done") {
     await repos.recordings.endPart(id, 1, "done", startMs + n * 4000);

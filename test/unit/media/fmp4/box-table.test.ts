@@ -22,7 +22,18 @@ import { CLIP_PPS, CLIP_SPS, clipAccessUnits, fmp4Fixture, gops, samplesOf } fro
 
 /** Bytes of payload before the child boxes of each container we descend into. */
 const CONTAINERS: Record<string, number> = {
-  moov: 0, trak: 0, mdia: 0, minf: 0, dinf: 0, stbl: 0, mvex: 0, moof: 0, traf: 0, dref: 8, stsd: 8, avc1: 78,
+  moov: 0,
+  trak: 0,
+  mdia: 0,
+  minf: 0,
+  dinf: 0,
+  stbl: 0,
+  mvex: 0,
+  moof: 0,
+  traf: 0,
+  dref: 8,
+  stsd: 8,
+  avc1: 78,
 };
 
 /** Every box as [path, size, payload hex]; a container's hex is only the bytes before its children. */
@@ -68,8 +79,11 @@ const INIT_TABLE: [string, number, string][] = [
   ["moov/trak/mdia/minf/stbl/stsd", 148, x(ZERO4, "00000001")],
   // §8.5.2.2 reserved 6, data_reference_index 1; §12.1.3.2 pre_defined/reserved 16, width 320,
   // height 240, 72 dpi twice, reserved, frame_count 1, compressorname 32, depth 0x18, -1
-  ["moov/trak/mdia/minf/stbl/stsd/avc1", 132,
-    x("000000000000", "0001", "0".repeat(32), "0140", "00f0", "00480000", "00480000", ZERO4, "0001", "0".repeat(64), "0018", "ffff")],
+  [
+    "moov/trak/mdia/minf/stbl/stsd/avc1",
+    132,
+    x("000000000000", "0001", "0".repeat(32), "0140", "00f0", "00480000", "00480000", ZERO4, "0001", "0".repeat(64), "0018", "ffff"),
+  ],
   // 14496-15 §5.3.3.1: version 1, profile 66, compatibility 0xc0, level 13, 4-byte lengths,
   // one SPS of 22 bytes, one PPS of 5 bytes (Baseline: no chroma/bit depth extension)
   ["moov/trak/mdia/minf/stbl/stsd/avc1/avcC", 46, x("01 42 c0 0d ff e1 0016", CLIP_SPS, "01 0005", CLIP_PPS)],
@@ -102,8 +116,7 @@ const FRAGMENT_TABLE: [string, number, string][] = [
   ["moof/traf/tfdt", 20, x("01000000", "00000001 00000005")], // §8.8.12 v1: 2^32 + 5
   // §8.8.8 v1, flags data-offset|duration|size|flags|composition: sample_count 2,
   // data_offset 128 (moof 120 + mdat header 8), then duration, size, flags, offset per sample
-  ["moof/traf/trun", 52, x("01000f01", "00000002", "00000080",
-    "00000bb8 00000006 02000000 00001770", "00000bbb 00000007 01010000 fffff448")],
+  ["moof/traf/trun", 52, x("01000f01", "00000002", "00000080", "00000bb8 00000006 02000000 00001770", "00000bbb 00000007 01010000 fffff448")],
   ["mdat", 21, x("00000002 65b8", "00000003 419a21")], // §8.1.1
 ];
 

@@ -25,8 +25,15 @@ interface Probe {
 /** ffprobe's streams, decoded frames, packets and duration of `path`; fails on any message. */
 function probe(path: string): Probe {
   const r = runTool([
-    FFPROBE!, "-v", "error", "-count_frames", "-show_entries",
-    "stream=codec_name,width,height,nb_read_frames:format=duration:frame=key_frame,pts:packet=dts,pts,flags", "-of", "json", path,
+    FFPROBE!,
+    "-v",
+    "error",
+    "-count_frames",
+    "-show_entries",
+    "stream=codec_name,width,height,nb_read_frames:format=duration:frame=key_frame,pts:packet=dts,pts,flags",
+    "-of",
+    "json",
+    path,
   ]);
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);

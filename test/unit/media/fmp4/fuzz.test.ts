@@ -4,16 +4,7 @@
  * replays.
  */
 import { describe, expect, it } from "bun:test";
-import {
-  type Box,
-  childBoxes,
-  initSegment,
-  mediaFragment,
-  readBoxes,
-  readFragments,
-  readFullBox,
-  readInitSegment,
-} from "../../../../src/media/fmp4/index.ts";
+import { type Box, childBoxes, initSegment, mediaFragment, readBoxes, readFragments, readFullBox, readInitSegment } from "../../../../src/media/fmp4/index.ts";
 import { hex, onlyMediaErrors, prng } from "../fixtures.ts";
 import { CLIP_PPS, CLIP_SPS, clipAccessUnits, concat, fmp4Fixture, gops, samplesOf } from "./fmp4-fixtures.ts";
 
@@ -92,7 +83,12 @@ describe("fuzzing the fMP4 writers", () => {
         ...(rand() < 0.5 ? { compositionOffset: odd() } : {}),
       }));
       onlyMediaErrors(() =>
-        mediaFragment({ sequenceNumber: rand() < 0.5 ? odd() : 1, baseDecodeTime: rand() < 0.5 ? odd() : 0, samples, trackId: rand() < 0.7 ? undefined : odd() }),
+        mediaFragment({
+          sequenceNumber: rand() < 0.5 ? odd() : 1,
+          baseDecodeTime: rand() < 0.5 ? odd() : 0,
+          samples,
+          trackId: rand() < 0.7 ? undefined : odd(),
+        }),
       );
     }
   });

@@ -12,9 +12,7 @@ const au = (dts: number, pts = dts, isKeyframe = false, nalus = [hex("4101")]): 
 
 describe("avccSample", () => {
   it("prefixes every NAL unit with its 4-byte big-endian length (ISO/IEC 14496-15)", () => {
-    expect(toHex(avccSample([hex("67aa"), hex("68"), hex("65" + "00".repeat(299))]))).toBe(
-      `0000000267aa0000000168${"0000012c65"}${"00".repeat(299)}`,
-    );
+    expect(toHex(avccSample([hex("67aa"), hex("68"), hex("65" + "00".repeat(299))]))).toBe(`0000000267aa0000000168${"0000012c65"}${"00".repeat(299)}`);
   });
 
   it("gives an empty sample for no NAL units and rejects an empty NAL unit", () => {

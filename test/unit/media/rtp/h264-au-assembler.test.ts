@@ -129,7 +129,9 @@ describe("H264AccessUnitAssembler", () => {
 
   it("splits NAL units that carry Annex B start codes inside and ignores STAP-A zero padding", () => {
     const [sps, pps] = [bare.demuxer.sps[0]!, bare.demuxer.pps[0]!];
-    const idr = sentNalus(bare.aus[0]!).find((n) => (n[0]! & 0x1f) === 5)!.subarray(0, 200);
+    const idr = sentNalus(bare.aus[0]!)
+      .find((n) => (n[0]! & 0x1f) === 5)!
+      .subarray(0, 200);
     const annexB = Uint8Array.from([0, 0, 0, 1, ...sps, 0, 0, 1, ...pps, 0, 0, 0, 1, ...idr]);
     const hdr = hex("80e0000100000000000000 01".replace(/ /g, ""));
     const single = new Uint8Array([...hdr, ...annexB]);

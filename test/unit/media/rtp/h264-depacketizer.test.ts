@@ -98,7 +98,9 @@ describe("H264Depacketizer malformed packets", () => {
     { name: "a single NAL unit inside an open FU-A", packets: [pkt(1, "7c85 aa", false), pkt(2, "4188")], error: InvalidFieldError },
     { name: "a marker bit on an FU-A without E", packets: [pkt(1, "7c85 aa")], error: InvalidFieldError },
     ...[0, 25, 26, 27, 29, 30, 31].map((t) => ({
-      name: `payload type ${t} (not in packetization-mode 1)`, packets: [pkt(1, `${(0x60 | t).toString(16)}00`)], error: InvalidFieldError,
+      name: `payload type ${t} (not in packetization-mode 1)`,
+      packets: [pkt(1, `${(0x60 | t).toString(16)}00`)],
+      error: InvalidFieldError,
     })),
     { name: "an RTP version of 1", packets: [hex("40e00001 00000bb8 00000001 6588")], error: InvalidFieldError },
   ];

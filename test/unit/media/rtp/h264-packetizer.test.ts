@@ -122,8 +122,14 @@ describe("H264Packetizer numbering", () => {
 
 describe("H264Packetizer errors", () => {
   const OPTIONS: H264PacketizerOptions[] = [
-    { payloadType: 128 }, { ssrc: -1 }, { ssrc: 2 ** 32 }, { mtu: 2 }, { mtu: 65_496 }, { mtu: 1200.5 },
-    { initialSequenceNumber: 65536 }, { timestampOffset: Number.NaN },
+    { payloadType: 128 },
+    { ssrc: -1 },
+    { ssrc: 2 ** 32 },
+    { mtu: 2 },
+    { mtu: 65_496 },
+    { mtu: 1200.5 },
+    { initialSequenceNumber: 65536 },
+    { timestampOffset: Number.NaN },
   ];
   for (const o of OPTIONS) {
     it(`rejects options ${JSON.stringify(o)} with InvalidFieldError`, () => {

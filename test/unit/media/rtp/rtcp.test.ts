@@ -13,7 +13,9 @@ const SDES = "81ca0003 12345678 01046361 6d310000";
 
 describe("RTCP sender reports (RFC 3550 §6.4.1)", () => {
   it("reads the SR of a compound packet and skips the SDES after it", () => {
-    expect(readSenderReports(hex(SR + SDES))).toEqual([{ ssrc: 0x12345678, ntpSeconds: 0xe8a1b2c3, ntpFraction: 0x80000000, rtpTimestamp: 90000, packetCount: 300, octetCount: 400000 }]);
+    expect(readSenderReports(hex(SR + SDES))).toEqual([
+      { ssrc: 0x12345678, ntpSeconds: 0xe8a1b2c3, ntpFraction: 0x80000000, rtpTimestamp: 90000, packetCount: 300, octetCount: 400000 },
+    ]);
   });
 
   it("keeps the reports before a last packet that runs past the end (Hanwha QNV-8080R, gortsplib issue 5355)", () => {
@@ -48,7 +50,17 @@ describe("RTCP receiver reports (RFC 3550 §6.4.2)", () => {
 
   it("refuses a field out of range", () => {
     expect(() => buildReceiverReport(-1)).toThrow(InvalidFieldError);
-    expect(() => buildReceiverReport(1, { ssrc: 1, fractionLost: 256, cumulativeLost: 0, extendedHighestSequence: 0, jitter: 0, lastSenderReport: 0, delaySinceLastSenderReport: 0 })).toThrow(InvalidFieldError);
+    expect(() =>
+      buildReceiverReport(1, {
+        ssrc: 1,
+        fractionLost: 256,
+        cumulativeLost: 0,
+        extendedHighestSequence: 0,
+        jitter: 0,
+        lastSenderReport: 0,
+        delaySinceLastSenderReport: 0,
+      }),
+    ).toThrow(InvalidFieldError);
   });
 });
 

@@ -6,9 +6,21 @@ import { hex, toHex } from "../fixtures.ts";
 /** Headers and their 12 bytes, laid out by hand from RFC 3550 §5.1 Figure 1. */
 const HEADERS: { name: string; h: RtpHeader; bytes: string }[] = [
   { name: "all zero but the version", h: { marker: false, payloadType: 0, sequenceNumber: 0, timestamp: 0, ssrc: 0 }, bytes: "80000000 00000000 00000000" },
-  { name: "H.264 on PT 96 with the marker", h: { marker: true, payloadType: 96, sequenceNumber: 1000, timestamp: 3000, ssrc: 0x11223344 }, bytes: "80e003e8 00000bb8 11223344" },
-  { name: "every field at its maximum", h: { marker: true, payloadType: 127, sequenceNumber: 65535, timestamp: 0xffffffff, ssrc: 0xffffffff }, bytes: "80ffffff ffffffff ffffffff" },
-  { name: "a timestamp with the top bit set", h: { marker: false, payloadType: 102, sequenceNumber: 0x1234, timestamp: 0x89abcdef, ssrc: 0xdeadbeef }, bytes: "80661234 89abcdef deadbeef" },
+  {
+    name: "H.264 on PT 96 with the marker",
+    h: { marker: true, payloadType: 96, sequenceNumber: 1000, timestamp: 3000, ssrc: 0x11223344 },
+    bytes: "80e003e8 00000bb8 11223344",
+  },
+  {
+    name: "every field at its maximum",
+    h: { marker: true, payloadType: 127, sequenceNumber: 65535, timestamp: 0xffffffff, ssrc: 0xffffffff },
+    bytes: "80ffffff ffffffff ffffffff",
+  },
+  {
+    name: "a timestamp with the top bit set",
+    h: { marker: false, payloadType: 102, sequenceNumber: 0x1234, timestamp: 0x89abcdef, ssrc: 0xdeadbeef },
+    bytes: "80661234 89abcdef deadbeef",
+  },
 ];
 
 describe("writeRtpHeader and readRtpPacket", () => {

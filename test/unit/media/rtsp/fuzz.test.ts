@@ -63,7 +63,12 @@ describe("fuzzing the RTSP layer", () => {
   });
 
   it("parses 3000 random and mutated header values without throwing anything but MediaError", () => {
-    const seeds = ["      1299260789;timeout=60", "RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=     D93FF", "url=rtsp://a/b;seq=1;rtptime=2,url=rtsp://a/c;seq=3", 'Digest realm="x", nonce="y", qop="auth", stale=TRUE'];
+    const seeds = [
+      "      1299260789;timeout=60",
+      "RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=     D93FF",
+      "url=rtsp://a/b;seq=1;rtptime=2,url=rtsp://a/c;seq=3",
+      'Digest realm="x", nonce="y", qop="auth", stale=TRUE',
+    ];
     for (let i = 0; i < 3000; i++) {
       const v = i % 2 ? randomText(120) : mutateText(seeds[i % seeds.length]!);
       onlyMediaErrors(() => parseSession(v));

@@ -28,7 +28,12 @@ describe("Session header (RFC 2326 §12.37)", () => {
 
 describe("Transport header (RFC 2326 §12.39)", () => {
   it("reads Dahua's ssrc padded with spaces (gortsplib transport tests)", () => {
-    expect(parseTransport("RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=     D93FF")).toEqual({ profile: "RTP/AVP/TCP", tcp: true, interleaved: [0, 1], ssrc: 0xd93ff });
+    expect(parseTransport("RTP/AVP/TCP;unicast;interleaved=0-1;ssrc=     D93FF")).toEqual({
+      profile: "RTP/AVP/TCP",
+      tcp: true,
+      interleaved: [0, 1],
+      ssrc: 0xd93ff,
+    });
   });
 
   it("reads Hikvision's UDP answer with a quoted mode (androidx/media issue 357)", () => {
@@ -54,7 +59,8 @@ describe("Transport header (RFC 2326 §12.39)", () => {
 
 describe("RTP-Info header (RFC 2326 §12.33)", () => {
   it("reads Axis's two streams (gortsplib rtp_info tests)", () => {
-    const v = "url=rtsp://10.13.146.53/axis-media/media.amp/trackID=1;seq=58477;rtptime=1020884293, url=rtsp://10.13.146.53/axis-media/media.amp/trackID=2;seq=15727;rtptime=1171661503";
+    const v =
+      "url=rtsp://10.13.146.53/axis-media/media.amp/trackID=1;seq=58477;rtptime=1020884293, url=rtsp://10.13.146.53/axis-media/media.amp/trackID=2;seq=15727;rtptime=1171661503";
     expect(parseRtpInfo(v)).toEqual([
       { url: "rtsp://10.13.146.53/axis-media/media.amp/trackID=1", seq: 58477, rtptime: 1020884293 },
       { url: "rtsp://10.13.146.53/axis-media/media.amp/trackID=2", seq: 15727, rtptime: 1171661503 },
@@ -62,7 +68,8 @@ describe("RTP-Info header (RFC 2326 §12.33)", () => {
   });
 
   it("reads Reolink's entries without a space after the comma (AlexxIT/WebRTC issue 804)", () => {
-    const v = "url=rtsp://20.0.0.12/h264Preview_01_sub/track1;seq=13667;rtptime=3514127739,url=rtsp://20.0.0.12/h264Preview_01_sub/track2;seq=43032;rtptime=2839015966";
+    const v =
+      "url=rtsp://20.0.0.12/h264Preview_01_sub/track1;seq=13667;rtptime=3514127739,url=rtsp://20.0.0.12/h264Preview_01_sub/track2;seq=43032;rtptime=2839015966";
     expect(parseRtpInfo(v).map((e) => e.seq)).toEqual([13667, 43032]);
   });
 
@@ -88,7 +95,13 @@ describe("WWW-Authenticate challenges (RFC 7235 §4.1)", () => {
   it("reads two challenges in one field, a stale flag, escapes and unquoted values", () => {
     const c = parseChallenges(['Basic realm="a", Digest realm="Login to 4K01FD2PAJ6E3FF", nonce="n\\"1", stale=TRUE, algorithm=MD5, qop="auth,auth-int"']);
     expect(c.length).toBe(2);
-    expect(Object.fromEntries(c[1]!.params)).toEqual({ realm: "Login to 4K01FD2PAJ6E3FF", nonce: 'n"1', stale: "TRUE", algorithm: "MD5", qop: "auth,auth-int" });
+    expect(Object.fromEntries(c[1]!.params)).toEqual({
+      realm: "Login to 4K01FD2PAJ6E3FF",
+      nonce: 'n"1',
+      stale: "TRUE",
+      algorithm: "MD5",
+      qop: "auth,auth-int",
+    });
   });
 
   it("returns nothing usable for text that is no challenge, without throwing", () => {
@@ -103,7 +116,10 @@ describe("CSeq and Public", () => {
   });
 
   it("reads Public with a vendor method and several fields (Tapo MULTITRANS)", () => {
-    const h = new RtspHeaders([["Public", "OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER, MULTITRANS"], ["public", "record"]]);
+    const h = new RtspHeaders([
+      ["Public", "OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE, GET_PARAMETER, SET_PARAMETER, MULTITRANS"],
+      ["public", "record"],
+    ]);
     expect(publicMethods(h).has("GET_PARAMETER")).toBe(true);
     expect(publicMethods(h).has("RECORD")).toBe(true);
     expect(publicMethods(new RtspHeaders([["Public", "OPTIONS, DESCRIBE, SETUP, TEARDOWN, PLAY, PAUSE"]])).has("GET_PARAMETER")).toBe(false);

@@ -8,16 +8,34 @@ const responseOf = (header: string) => /response="([0-9a-f]{32})"/.exec(header)!
 
 describe("Digest (RFC 2617 §3.2.2, RFC 7616 §3.4.1) with MD5", () => {
   it("gives the response of the RFC 2617 §3.5 example (qop=auth)", () => {
-    const [c] = parseChallenges(['Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"']);
-    const h = digestAuthorization({ challenge: c!, credentials: { username: "Mufasa", password: "Circle Of Life" }, method: "GET", uri: "/dir/index.html", cnonce: "0a4f113b", nc: 1 });
+    const [c] = parseChallenges([
+      'Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"',
+    ]);
+    const h = digestAuthorization({
+      challenge: c!,
+      credentials: { username: "Mufasa", password: "Circle Of Life" },
+      method: "GET",
+      uri: "/dir/index.html",
+      cnonce: "0a4f113b",
+      nc: 1,
+    });
     expect(responseOf(h)).toBe("6629fae49393a05397450978507c4ef1");
     expect(h).toContain('qop=auth, nc=00000001, cnonce="0a4f113b"');
     expect(h).toContain('opaque="5ccc069c403ebaf9f0171e9517f40e41"');
   });
 
   it("gives the response of the RFC 7616 §3.9.1 MD5 example", () => {
-    const [c] = parseChallenges(['Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"']);
-    const h = digestAuthorization({ challenge: c!, credentials: { username: "Mufasa", password: "Circle of Life" }, method: "GET", uri: "/dir/index.html", cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ", nc: 1 });
+    const [c] = parseChallenges([
+      'Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=MD5, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"',
+    ]);
+    const h = digestAuthorization({
+      challenge: c!,
+      credentials: { username: "Mufasa", password: "Circle of Life" },
+      method: "GET",
+      uri: "/dir/index.html",
+      cnonce: "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ",
+      nc: 1,
+    });
     expect(responseOf(h)).toBe("8ca523f5e9506fed4657c9700eebdbec");
     expect(h).toContain("algorithm=MD5");
   });
@@ -73,6 +91,8 @@ describe("choosing a challenge", () => {
 
   it("quotes a user name with a quote in it", () => {
     const [c] = parseChallenges(['Digest realm="r", nonce="n"']);
-    expect(digestAuthorization({ challenge: c!, credentials: { username: 'a"b', password: "p" }, method: "M", uri: "u", cnonce: "c", nc: 1 })).toContain('username="a\\"b"');
+    expect(digestAuthorization({ challenge: c!, credentials: { username: 'a"b', password: "p" }, method: "M", uri: "u", cnonce: "c", nc: 1 })).toContain(
+      'username="a\\"b"',
+    );
   });
 });

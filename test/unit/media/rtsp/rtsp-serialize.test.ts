@@ -8,8 +8,14 @@ const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe("RTSP request serializer (RFC 2326 §6)", () => {
   it("writes the request line, fields in order and the empty line", () => {
-    const h = new RtspHeaders([["CSeq", "2"], ["User-Agent", "camserver"], ["Accept", "application/sdp"]]);
-    expect(text(serializeRequest("DESCRIBE", "rtsp://cam/stream1", h))).toBe("DESCRIBE rtsp://cam/stream1 RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: camserver\r\nAccept: application/sdp\r\n\r\n");
+    const h = new RtspHeaders([
+      ["CSeq", "2"],
+      ["User-Agent", "camserver"],
+      ["Accept", "application/sdp"],
+    ]);
+    expect(text(serializeRequest("DESCRIBE", "rtsp://cam/stream1", h))).toBe(
+      "DESCRIBE rtsp://cam/stream1 RTSP/1.0\r\nCSeq: 2\r\nUser-Agent: camserver\r\nAccept: application/sdp\r\n\r\n",
+    );
   });
 
   it("writes Content-Length from the body and ignores one passed in", () => {

@@ -54,7 +54,10 @@ describe("RtspStreamParser on camera dialects", () => {
   it("reads the Tapo 401's two WWW-Authenticate fields in order", () => {
     const r = parseAll(bytes(RESPONSES[1]!.text))[0]!;
     if (r.kind !== "response") throw new Error("not a response");
-    expect(r.response.headers.getAll("www-authenticate")).toEqual(['Basic realm="TP-LINK IP-Camera"', 'Digest realm="TP-LINK IP-Camera", nonce="6100befdab6f407276c35030a302430b"']);
+    expect(r.response.headers.getAll("www-authenticate")).toEqual([
+      'Basic realm="TP-LINK IP-Camera"',
+      'Digest realm="TP-LINK IP-Camera", nonce="6100befdab6f407276c35030a302430b"',
+    ]);
   });
 
   it("reads a whole session's worth of every dialect back to back in one stream", () => {
@@ -67,7 +70,15 @@ describe("RtspStreamParser interleaved framing (RFC 2326 §10.12)", () => {
   const rtp = Uint8Array.from({ length: 1400 }, (_, i) => (i * 7) & 0xff);
   const rtcp = Uint8Array.from({ length: 28 }, (_, i) => 0x80 + i);
   const play = bytes("RTSP/1.0 200 OK\r\nCSeq: 5\r\nSession: 1234\r\nRTP-Info: url=rtsp://cam/stream1/track1;seq=1;rtptime=2\r\n\r\n");
-  const stream = concat(play, frame(0, rtp), frame(1, rtcp), frame(0, rtp.subarray(0, 1)), frame(0, new Uint8Array(0)), bytes("RTSP/1.0 200 OK\r\nCSeq: 6\r\nContent-Length: 3\r\n\r\nabc"), frame(0, rtp));
+  const stream = concat(
+    play,
+    frame(0, rtp),
+    frame(1, rtcp),
+    frame(0, rtp.subarray(0, 1)),
+    frame(0, new Uint8Array(0)),
+    bytes("RTSP/1.0 200 OK\r\nCSeq: 6\r\nContent-Length: 3\r\n\r\nabc"),
+    frame(0, rtp),
+  );
   const expected = ["response 200 0", "frame 0 1400", "frame 1 28", "frame 0 1", "frame 0 0", "response 200 3", "frame 0 1400"];
 
   it("gives the same items however the stream is cut in two, at every byte boundary", () => {

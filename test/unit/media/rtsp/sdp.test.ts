@@ -9,11 +9,40 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 describe("SDP (RFC 8866) video tracks of real cameras", () => {
   const expected: Record<keyof typeof SDPS, object> = {
     tpLinkH265: { codec: "h265", payloadType: 96, encoding: "H265", control: "track1" },
-    hikvisionNvr: { codec: "h264", payloadType: 96, clockRate: 90000, packetizationMode: 1, profileLevelId: "420029", spsHex: "674d001f9da814016e9b808080a000000300200000065080", ppsHex: "68ee3c80" },
-    reolinkDoorbell: { codec: "h264", payloadType: 96, packetizationMode: 1, profileLevelId: "640033", control: "track1", spsHex: "67640033ac1514a02800f190", ppsHex: "68ee3cb0" },
-    axis: { codec: "h264", payloadType: 96, control: "trackID=1", profileLevelId: "420029", spsHex: "67420029e2900a00cb602dc040406907891150", ppsHex: "68ce3c80" },
+    hikvisionNvr: {
+      codec: "h264",
+      payloadType: 96,
+      clockRate: 90000,
+      packetizationMode: 1,
+      profileLevelId: "420029",
+      spsHex: "674d001f9da814016e9b808080a000000300200000065080",
+      ppsHex: "68ee3c80",
+    },
+    reolinkDoorbell: {
+      codec: "h264",
+      payloadType: 96,
+      packetizationMode: 1,
+      profileLevelId: "640033",
+      control: "track1",
+      spsHex: "67640033ac1514a02800f190",
+      ppsHex: "68ee3cb0",
+    },
+    axis: {
+      codec: "h264",
+      payloadType: 96,
+      control: "trackID=1",
+      profileLevelId: "420029",
+      spsHex: "67420029e2900a00cb602dc040406907891150",
+      ppsHex: "68ce3c80",
+    },
     uniview: { codec: "h264", payloadType: 105, control: "rtsp://10.0.0.1/media/video1/video", profileLevelId: "640028", ppsHex: "68ea8f2c" },
-    bosch: { codec: "h264", payloadType: 35, control: "rtsp://10.100.14.102:554/?inst=2&h26x=4&stream=video", spsHex: "674d40298d8d603c0113f2e02dc0434040 80".replace(" ", ""), ppsHex: "68ee3880" },
+    bosch: {
+      codec: "h264",
+      payloadType: 35,
+      control: "rtsp://10.100.14.102:554/?inst=2&h26x=4&stream=video",
+      spsHex: "674d40298d8d603c0113f2e02dc0434040 80".replace(" ", ""),
+      ppsHex: "68ee3880",
+    },
     icamra: { codec: "h264", payloadType: 96, packetizationMode: 0, profileLevelId: "4d0016", control: "trackID=1" },
   };
   for (const key of Object.keys(SDPS) as (keyof typeof SDPS)[]) {
@@ -64,6 +93,10 @@ describe("sprop-parameter-sets (RFC 6184 §8.1)", () => {
   });
 
   it("reads mediamtx issue 861's empty sprop-parameter-sets= as none", () => {
-    expect(findVideoTrack(parseSdp("m=video 0 RTP/AVP 96\na=rtpmap:96 H264/90000\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=; profile-level-id=42e01f\n"))).toMatchObject({ sps: [], pps: [], profileLevelId: "42e01f" });
+    expect(
+      findVideoTrack(
+        parseSdp("m=video 0 RTP/AVP 96\na=rtpmap:96 H264/90000\na=fmtp:96 packetization-mode=1; sprop-parameter-sets=; profile-level-id=42e01f\n"),
+      ),
+    ).toMatchObject({ sps: [], pps: [], profileLevelId: "42e01f" });
   });
 });

@@ -5,16 +5,7 @@
  */
 import { describe, expect, it } from "bun:test";
 import { InvalidFieldError } from "../../../../src/media/errors.ts";
-import {
-  FLAG_KEYFRAME,
-  findNewestKeyframe,
-  readRingHeader,
-  readSlot,
-  ringBytes,
-  RingWriter,
-  SlotField,
-  slotOffset,
-} from "../../../../src/media/shm/index.ts";
+import { FLAG_KEYFRAME, findNewestKeyframe, readRingHeader, readSlot, ringBytes, RingWriter, SlotField, slotOffset } from "../../../../src/media/shm/index.ts";
 import { RacingRing } from "./racing-ring.ts";
 
 function setup(slotCount = 4, slotSize = 256) {

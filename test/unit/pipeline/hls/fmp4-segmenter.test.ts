@@ -25,12 +25,48 @@ function partShape(events: SegmenterEvent[], msn: number): string[] {
 
 describe("Fmp4Segmenter cuts", () => {
   const cases = [
-    { name: "a 1 s GOP at 30 fps into 1 s segments of five 200 ms parts", shape: { gop: 30, fps: 30, frames: 91 }, segments: 3, segmentMs: 1000, parts: ["200*", "200", "200", "200", "200"] },
-    { name: "a 1 s GOP at 25 fps into five parts of five frames", shape: { gop: 25, fps: 25, frames: 76 }, segments: 3, segmentMs: 1000, parts: ["200*", "200", "200", "200", "200"] },
-    { name: "a 4 s GOP into one segment per GOP, still with 200 ms parts", shape: { gop: 120, fps: 30, frames: 241 }, segments: 2, segmentMs: 4000, parts: ["200*", ...Array(19).fill("200")] },
-    { name: "two 0.5 s GOPs into one 1 s segment, a part starting at each IDR", shape: { gop: 15, fps: 30, frames: 91 }, segments: 3, segmentMs: 1000, parts: ["200*", "200", "100", "200*", "200", "100"] },
-    { name: "12 fps into parts of two frames (the target fitted to whole frames)", shape: { gop: 12, fps: 12, frames: 37 }, segments: 3, segmentMs: 1000, parts: ["167*", "167", "167", "167", "167", "167"] },
-    { name: "the clip's own 5-frame GOPs into one-GOP parts of a 1 s segment", shape: { gop: 5, fps: 30, frames: 61 }, segments: 2, segmentMs: 1000, parts: ["167*", "167*", "167*", "167*", "167*", "167*"] },
+    {
+      name: "a 1 s GOP at 30 fps into 1 s segments of five 200 ms parts",
+      shape: { gop: 30, fps: 30, frames: 91 },
+      segments: 3,
+      segmentMs: 1000,
+      parts: ["200*", "200", "200", "200", "200"],
+    },
+    {
+      name: "a 1 s GOP at 25 fps into five parts of five frames",
+      shape: { gop: 25, fps: 25, frames: 76 },
+      segments: 3,
+      segmentMs: 1000,
+      parts: ["200*", "200", "200", "200", "200"],
+    },
+    {
+      name: "a 4 s GOP into one segment per GOP, still with 200 ms parts",
+      shape: { gop: 120, fps: 30, frames: 241 },
+      segments: 2,
+      segmentMs: 4000,
+      parts: ["200*", ...Array(19).fill("200")],
+    },
+    {
+      name: "two 0.5 s GOPs into one 1 s segment, a part starting at each IDR",
+      shape: { gop: 15, fps: 30, frames: 91 },
+      segments: 3,
+      segmentMs: 1000,
+      parts: ["200*", "200", "100", "200*", "200", "100"],
+    },
+    {
+      name: "12 fps into parts of two frames (the target fitted to whole frames)",
+      shape: { gop: 12, fps: 12, frames: 37 },
+      segments: 3,
+      segmentMs: 1000,
+      parts: ["167*", "167", "167", "167", "167", "167"],
+    },
+    {
+      name: "the clip's own 5-frame GOPs into one-GOP parts of a 1 s segment",
+      shape: { gop: 5, fps: 30, frames: 61 },
+      segments: 2,
+      segmentMs: 1000,
+      parts: ["167*", "167*", "167*", "167*", "167*", "167*"],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -51,7 +87,23 @@ describe("Fmp4Segmenter cuts", () => {
   it("numbers segments from 0 and parts from 0 within each segment, fragments from 1 across them", () => {
     const events = run(liveStream({ gop: 30, fps: 30, frames: 91 }));
     expect(starts(events).map((s) => s.kind === "segment-start" && s.msn)).toEqual([0, 1, 2, 3]);
-    expect(parts(events).map((p) => `${p.msn}.${p.index}`)).toEqual(["0.0", "0.1", "0.2", "0.3", "0.4", "1.0", "1.1", "1.2", "1.3", "1.4", "2.0", "2.1", "2.2", "2.3", "2.4"]);
+    expect(parts(events).map((p) => `${p.msn}.${p.index}`)).toEqual([
+      "0.0",
+      "0.1",
+      "0.2",
+      "0.3",
+      "0.4",
+      "1.0",
+      "1.1",
+      "1.2",
+      "1.3",
+      "1.4",
+      "2.0",
+      "2.1",
+      "2.2",
+      "2.3",
+      "2.4",
+    ]);
     const seqs = parts(events).map((p) => readFragments(p.bytes)[0]!.sequenceNumber);
     expect(seqs).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
   });
@@ -181,7 +233,7 @@ describe("Fmp4Segmenter bounds", () => {
 describe("Fmp4Segmenter with random input", () => {
   it("never throws and keeps numbering and durations consistent", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const clip = clipAccessUnits();
     for (let round = 0; round < 50; round++) {
       const seg = new Fmp4Segmenter({ partTargetMs: 50 + Math.floor(rnd() * 500), minSegmentMs: Math.floor(rnd() * 3000) });

@@ -79,7 +79,15 @@ describe("HlsOutput", () => {
     expect(frags[0]!.tracks[0]!.samples[0]!.isSync).toBe(true);
     const part0 = new Uint8Array((await store.segment(cam, `${output.run}_1.0.m4s`))!);
     expect(Buffer.from(seg.subarray(0, part0.length)).equals(Buffer.from(part0))).toBe(true);
-    expect(decodeEdge(await redis.hget(keys.hlsPlaylist(cam), "edge"))).toEqual({ run: output.run, firstMsn: 0, msn: 3, parts: 1, lastParts: 5, targetSec: 1, partTargetSec: 0.2 });
+    expect(decodeEdge(await redis.hget(keys.hlsPlaylist(cam), "edge"))).toEqual({
+      run: output.run,
+      firstMsn: 0,
+      msn: 3,
+      parts: 1,
+      lastParts: 5,
+      targetSec: 1,
+      partTargetSec: 0.2,
+    });
     await output.stop();
   });
 
@@ -87,7 +95,10 @@ describe("HlsOutput", () => {
     const { cam, output, push } = await setUp();
     await push(liveStream({ gop: 30, fps: 30, frames: 67 }));
     const text = (await store.playlist(cam))!;
-    const dates = text.split("\n").filter((l) => l.startsWith("#EXT-X-PROGRAM-DATE-TIME:")).map((l) => Date.parse(l.slice(25)) - T0);
+    const dates = text
+      .split("\n")
+      .filter((l) => l.startsWith("#EXT-X-PROGRAM-DATE-TIME:"))
+      .map((l) => Date.parse(l.slice(25)) - T0);
     expect(dates).toEqual([0, 1000, 2000]);
     await output.stop();
   });

@@ -155,7 +155,9 @@ describe("HlsPlaylist durations", () => {
         p.addPart({ name: partName(msn, 0), durationSec: 0.2, independent: true });
         p.endSegment(`r_${msn}.m4s`, d);
       });
-      expect(p.render()).toContain(`#EXT-X-TARGETDURATION:${c.target}\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.60000,HOLD-BACK=${(3 * c.target).toFixed(5)}\n`);
+      expect(p.render()).toContain(
+        `#EXT-X-TARGETDURATION:${c.target}\n#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=0.60000,HOLD-BACK=${(3 * c.target).toFixed(5)}\n`,
+      );
     });
   }
 

@@ -18,7 +18,31 @@ export function clipAccessUnits(seconds: number, gop: number, size = "320x240"):
   if (hit) return hit;
   const file = `${mkdtempSync(`${tmpdir()}/camserver-clip-`)}/clip.h264`;
   const r = Bun.spawnSync(
-    ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", `testsrc2=size=${size}:rate=30`, "-t", String(seconds), "-c:v", "libx264", "-g", String(gop), "-bf", "0", "-preset", "ultrafast", "-x264-params", "repeat-headers=1", "-f", "h264", file],
+    [
+      "ffmpeg",
+      "-nostdin",
+      "-v",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      `testsrc2=size=${size}:rate=30`,
+      "-t",
+      String(seconds),
+      "-c:v",
+      "libx264",
+      "-g",
+      String(gop),
+      "-bf",
+      "0",
+      "-preset",
+      "ultrafast",
+      "-x264-params",
+      "repeat-headers=1",
+      "-f",
+      "h264",
+      file,
+    ],
     { timeout: 60_000 },
   );
   if (r.exitCode !== 0) throw new Error(`ffmpeg failed: ${r.stderr.toString()}`);

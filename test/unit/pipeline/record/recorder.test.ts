@@ -44,7 +44,16 @@ afterAll(async () => {
 async function newRecording(format: RecordingFormat, o: { maxDurationS?: number; segmentS?: number } = {}) {
   const id = `rec_t${++n}`;
   const path = format === "fmp4" ? `cam1/${id}` : `cam1/${id}/recording_20240501_120000.h264`;
-  return recs.create({ id, cameraId: "cam1", path, format, trigger: "api", startedAt: Date.now(), maxDurationS: o.maxDurationS ?? null, segmentS: o.segmentS ?? 1 });
+  return recs.create({
+    id,
+    cameraId: "cam1",
+    path,
+    format,
+    trigger: "api",
+    startedAt: Date.now(),
+    maxDurationS: o.maxDurationS ?? null,
+    segmentS: o.segmentS ?? 1,
+  });
 }
 
 /** Init segment and every fragment of a part, concatenated as written (one part's timeline starts at 0). */
@@ -128,7 +137,10 @@ describe("Recorder", () => {
     pipeline.sourceRestarted();
     feed(pipeline, clipAccessUnits(1, 15, "160x120"));
     await r.stop();
-    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state, p.frames])).toEqual([[1, "done", 30], [2, "done", 30]]);
+    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state, p.frames])).toEqual([
+      [1, "done", 30],
+      [2, "done", 30],
+    ]);
     for (const part of [1, 2]) expect(decodeErrors(await partFile(rec.id, part))).toBe("");
   });
 
@@ -144,7 +156,10 @@ describe("Recorder", () => {
     r.start();
     feed(pipeline, clipAccessUnits(1, 15));
     await r.stop();
-    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state, p.worker])).toEqual([[1, "interrupted", "dead-worker"], [2, "done", "w1"]]);
+    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state, p.worker])).toEqual([
+      [1, "interrupted", "dead-worker"],
+      [2, "done", "w1"],
+    ]);
     expect((await recs.get(rec.id)).state).toBe("recording");
     expect(existsSync(leftover)).toBe(false);
   });
@@ -167,7 +182,11 @@ describe("Recorder", () => {
     feed(pipeline, clipAccessUnits(1, 15));
     await again.stop();
     expect(statSync(file).size).toBe(durable);
-    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state])).toEqual([[1, "interrupted"], [2, "interrupted"], [3, "done"]]);
+    expect((await recs.parts(rec.id)).map((p) => [p.part, p.state])).toEqual([
+      [1, "interrupted"],
+      [2, "interrupted"],
+      [3, "done"],
+    ]);
     expect(decodeErrors(join(deps.root, `cam1/${rec.id}/recording_20240501_120000.part3.h264`), "h264")).toBe("");
   });
 

@@ -31,9 +31,7 @@ describe("sourceArgs for RTSP cameras", () => {
   it("sets ffmpeg's socket timeout in microseconds from the network class's read timeout", () => {
     expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: NETWORK_TIMEOUTS.local })), "-timeout")).toBe("3000000");
     expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: NETWORK_TIMEOUTS.vpn })), "-timeout")).toBe("5000000");
-    expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: { connectMs: 1, readMs: 1234, stallMs: 1 } })), "-timeout")).toBe(
-      "1234000",
-    );
+    expect(after(sourceArgs(spec("rtsp://h/s", { timeouts: { connectMs: 1, readMs: 1234, stallMs: 1 } })), "-timeout")).toBe("1234000");
   });
 
   it("puts the input options before -i, where ffmpeg applies them to the input", () => {

@@ -97,12 +97,7 @@ const cases: Case[] = [
     null,
   ],
   ["the connect deadline with no media", end({ timedOut: "connect", elapsedMs: 5000 }), CameraTimeoutError, null],
-  [
-    "a stream that ran and then ended with exit 0 and no message",
-    end({ gotMedia: true, elapsedMs: 60000 }),
-    SourceLostError,
-    "no message",
-  ],
+  ["a stream that ran and then ended with exit 0 and no message", end({ gotMedia: true, elapsedMs: 60000 }), SourceLostError, "no message"],
   [
     "a stream that ran and then stalled (Connection timed out)",
     end({ gotMedia: true, stderr: `${URL}: Connection timed out\n`, elapsedMs: 60000 }),
@@ -159,7 +154,11 @@ describe("classifySourceEnd", () => {
 
   it("puts at most one stderr line into the message, without the [demuxer @ 0x..] prefix", () => {
     for (const [, e] of cases) {
-      const lines = e.stderr.trim().split("\n").filter(Boolean).map((l) => l.replace(/^\[[^\]]*\]\s*/, ""));
+      const lines = e.stderr
+        .trim()
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => l.replace(/^\[[^\]]*\]\s*/, ""));
       const err = classifySourceEnd(e);
       expect(lines.filter((l) => err.message.includes(l)).length).toBeLessThanOrEqual(1);
       expect(err.message).not.toMatch(/@ 0x[0-9a-f]+/);

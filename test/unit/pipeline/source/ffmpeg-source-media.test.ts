@@ -21,7 +21,30 @@ beforeAll(async () => {
   await mkdir(media);
   await writeFile(join(tmp, "notes.txt"), "private notes\n");
   await writeFile(join(media, "not-video.mp4"), "plain text, not a video\n");
-  const gen = Bun.spawn(["ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10", "-t", "1", "-c:v", "libx264", "-g", "10", "-pix_fmt", "yuv420p", "-y", join(media, "clip.mp4")], { stdout: "ignore", stderr: "ignore" });
+  const gen = Bun.spawn(
+    [
+      "ffmpeg",
+      "-nostdin",
+      "-hide_banner",
+      "-loglevel",
+      "error",
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc2=size=160x120:rate=10",
+      "-t",
+      "1",
+      "-c:v",
+      "libx264",
+      "-g",
+      "10",
+      "-pix_fmt",
+      "yuv420p",
+      "-y",
+      join(media, "clip.mp4"),
+    ],
+    { stdout: "ignore", stderr: "ignore" },
+  );
   expect(await gen.exited).toBe(0);
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
