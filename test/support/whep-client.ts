@@ -19,10 +19,13 @@ export interface WhepViewer {
   close(): Promise<void>;
 }
 
+/** UDP receive buffer of a test viewer's ICE sockets, bytes. */
+const RECEIVE_BUFFER_BYTES = 2 * 1024 * 1024;
+
 /** Creates an offer, POSTs it, applies the answer. @throws Error with the HTTP status on failure */
 export async function connectWhep(base: string, cameraId: string, token: string): Promise<WhepViewer> {
   const pc = new RTCPeerConnection({ iceServers: [], codecs: { video: [useH264()] } });
-  pc.addTransceiver("video", { direction: "recvonly" });
+  const transceiver = pc.addTransceiver("video", { direction: "recvonly" });
   const viewer: WhepViewer = { pc, location: "", frames: [], packets: 0, lost: 0, close: async () => void (await pc.close()) };
   const dep = new H264Depacketizer();
   let lastSeq = -1;
@@ -49,6 +52,10 @@ export async function connectWhep(base: string, cameraId: string, token: string)
     if (pc.iceGatheringState === "complete") return resolve();
     pc.iceGatheringStateChange.subscribe((s) => s === "complete" && resolve());
   });
+  // A 2 MiB UDP receive buffer, as browsers use: with the kernel's default 208 KiB, a keyframe
+  // burst overflows it whenever the test runner pauses for GC (werift reads in the test process).
+  const conn = (transceiver.receiver.dtlsTransport as any)?.iceTransport?.connection;
+  for (const p of conn?.protocols ?? []) p.transport?.socket?.setRecvBufferSize?.(RECEIVE_BUFFER_BYTES);
   const res = await fetch(`${base}/v1/cameras/${cameraId}/whep`, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/sdp" },
