@@ -464,6 +464,8 @@ describe("operator console in headless Chromium", () => {
     expect(await page.locator("#cam-pass").getAttribute("placeholder")).toBe("unchanged");
     await page.check("#cam-pass-clear");
     await page.click("#cam-save");
+    // The status already says "saved Front porch" from the save before: wait for this save to close the form.
+    await page.waitForSelector("#camera-form", { state: "hidden" });
     await waitText(page, "#admin-status", "saved Front porch");
     expect((await server.call("GET", "/v1/cameras/porch")).json).toMatchObject({ username: "admin", has_password: false });
     await page.click('#admin-cameras button[data-edit="porch"]');
