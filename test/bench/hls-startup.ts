@@ -25,6 +25,7 @@ import { ROOT, TEST_REDIS_URL, TEST_TOKEN, ffmpegPids, tempDir, testPrefix, type
 import { freePort } from "../support/ports.ts";
 import { cleanup, intArg, log, now, runBench, startedPids, stopProc, trackDir, trackPid, trackPrefix, trackProc } from "./kit/bench.ts";
 import { CAMERA_ID, compareCold, startColdCamera, summarizeCold, type ColdCamera, type ColdComparison } from "./kit/cold-camera.ts";
+import { rawHlsCommand } from "./kit/raw-hls.ts";
 import { row, stats } from "./kit/stats.ts";
 
 // ---------------------------------------------------------------- options
@@ -49,28 +50,7 @@ function vmRssMb(pid: number): number {
 async function rawRun(url: string): Promise<number> {
   const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
   const pl = `${out}/index.m3u8`;
-  const cmd = [
-    "ffmpeg",
-    "-nostdin",
-    "-loglevel",
-    "error",
-    "-rtsp_transport",
-    "tcp",
-    "-i",
-    url,
-    "-c:v",
-    "copy",
-    "-an",
-    "-f",
-    "hls",
-    "-hls_time",
-    "1",
-    "-hls_list_size",
-    "3",
-    "-hls_flags",
-    "delete_segments+omit_endlist",
-    pl,
-  ];
+  const cmd = rawHlsCommand(url, pl);
   const t0 = now();
   const p = trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "pipe" }));
   const errText = new Response(p.stderr).text();

@@ -17,6 +17,7 @@ import { startRtspCamera } from "../support/testbed.ts";
 import { startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
 import { cleanup, intArg, log, runBench, stopProc, trackDir, trackPid, trackPrefix, trackProc, until } from "./kit/bench.ts";
 import { countInTree, treeCpuPercent, treePssMb } from "./kit/proc-tree.ts";
+import { rawHlsCommand } from "./kit/raw-hls.ts";
 import { r1 } from "./kit/stats.ts";
 
 const CAMERAS = intArg("--cameras", 20);
@@ -81,28 +82,7 @@ async function rawRun(url: string): Promise<Cost> {
   const procs = [];
   for (let i = 0; i < CAMERAS; i++) {
     const out = trackDir(mkdtempSync(`${tmpdir()}/bench-raw-`));
-    const cmd = [
-      "ffmpeg",
-      "-nostdin",
-      "-loglevel",
-      "error",
-      "-rtsp_transport",
-      "tcp",
-      "-i",
-      url,
-      "-c:v",
-      "copy",
-      "-an",
-      "-f",
-      "hls",
-      "-hls_time",
-      "1",
-      "-hls_list_size",
-      "3",
-      "-hls_flags",
-      "delete_segments+omit_endlist",
-      `${out}/index.m3u8`,
-    ];
+    const cmd = rawHlsCommand(url, `${out}/index.m3u8`);
     procs.push(trackProc(Bun.spawn(cmd, { stdin: "ignore", stdout: "ignore", stderr: "ignore" })));
   }
   try {
