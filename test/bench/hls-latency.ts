@@ -26,11 +26,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { cleanup, intArg, log, now, runBench, atCleanup, leftovers } from "./kit/bench.ts";
 import { CAMERA_ID, startColdCamera, type ColdCamera } from "./kit/cold-camera.ts";
 import { dist, r3, row, stats, type Dist } from "./kit/stats.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
 const SECONDS = intArg("--seconds", 20);
 const STARTS = intArg("--starts", 5);
-const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"];
 const WARMUP_MS = 5000;
 /** `--stall-increase S`: seconds hls.js adds to its target latency per stall (its default is 1). */
 const STALL_INCREASE = ((i) => (i < 0 ? 0.2 : Number(process.argv[i + 1])))(process.argv.indexOf("--stall-increase"));

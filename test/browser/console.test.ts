@@ -21,18 +21,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { stopAll } from "../support/background.ts";
 import { eventually, ROOT, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
 import { startConnCounter, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const SHOTS = resolve(ROOT, "docs/screenshots");
 const CAM = "lobby";
 const PLAY_MS = 20_000;

@@ -13,16 +13,9 @@ import { chromium, type BrowserContext } from "playwright-core";
 import { stopAll } from "../support/background.ts";
 import { eventually, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
 import { startRtspCamera } from "../support/testbed.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--no-first-run",
-  "--autoplay-policy=no-user-gesture-required",
-];
+const BROWSER_ARGS = [...CHROMIUM_ARGS, "--autoplay-policy=no-user-gesture-required"];
 
 let server: CamserverProcess;
 let context: BrowserContext | undefined;
@@ -35,7 +28,7 @@ beforeAll(async () => {
   profileDir = mkdtempSync(`${tmpdir()}/camserver-chromium-`);
   context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+    args: BROWSER_ARGS,
     headless: true,
     extraHTTPHeaders: { authorization: `Bearer ${TEST_TOKEN}` },
   });

@@ -13,18 +13,8 @@ import { chromium, type BrowserContext, type Page, type Route } from "playwright
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
 import { startRtspCamera, type TestbedServer } from "../support/testbed.ts";
+import { CHROMIUM, CHROMIUM_ARGS } from "../support/chromium.ts";
 
-const CHROMIUM = process.env.CAMSERVER_CHROMIUM ?? "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const CAMERA_ID = "cam_lobby";
 const SCREENSHOT_HLS = "/tmp/camserver-viewer.png";
 const SCREENSHOT_WEBRTC = "/tmp/camserver-webrtc.png";
