@@ -120,9 +120,10 @@ export class AdminPage {
       const made = await api<{ token: string } & TokenView>("POST", "/v1/tokens", { name, role });
       byId("token-new-value").textContent = made.token;
       byId("token-new").hidden = false;
-      say(byId("tokens-status"), `created ${made.name} (${made.role}): copy the token now, it is shown once`);
       byId<HTMLFormElement>("token-create").reset();
+      // The status is said once the list shows the new row, so what it says is already true on screen.
       await this.loadTokens();
+      say(byId("tokens-status"), `created ${made.name} (${made.role}): copy the token now, it is shown once`);
     } catch (err) {
       say(byId("tokens-status"), (err as Error).message, true);
     }
@@ -132,9 +133,9 @@ export class AdminPage {
     if (!confirm(`Revoke token ${t.name}? Whoever holds it loses access at once.`)) return;
     try {
       await api("POST", `/v1/tokens/${t.id}/revoke`, {});
-      say(byId("tokens-status"), `revoked ${t.name}`);
       byId("token-new").hidden = true;
       await this.loadTokens();
+      say(byId("tokens-status"), `revoked ${t.name}`);
     } catch (err) {
       say(byId("tokens-status"), (err as Error).message, true);
     }
