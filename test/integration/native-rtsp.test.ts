@@ -12,10 +12,11 @@ import type { Socket } from "bun";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { DomainError } from "../../src/errors.ts";
 import type { AccessUnit } from "../../src/media/access-unit.ts";
 import { NETWORK_TIMEOUTS, type NetworkTimeouts } from "../../src/pipeline/network-class.ts";
 import { RtspSource, type RtspSourceOptions } from "../../src/pipeline/source/rtsp-source.ts";
+import type { CameraTimeoutError, CameraUnreachableError } from "../../src/errors.ts";
+import type { NativeUnsupportedError, SessionEnd } from "../../src/pipeline/source/source.ts";
 import { stopAll } from "../support/background.ts";
 import { freePort } from "../support/ports.ts";
 import { clipsDir, startBlackhole, startFlakyCamera, startPerlRtspRelay, startRtspCamera, startVlcRtspServer, type TestbedServer } from "../support/testbed.ts";
@@ -46,7 +47,7 @@ interface Result {
   readonly setsBeforeFirst: number;
   readonly sets: number;
   readonly firstMediaMs: number | undefined;
-  readonly err: DomainError;
+  readonly err: SessionEnd;
   readonly elapsedMs: number;
 }
 
@@ -119,7 +120,7 @@ describe("gst-rtsp-server (rtsp-camera), RTP over TCP", () => {
     ] as const) {
       const r = await session(digestCam.url, { user, pass });
       expect(r.err.name).toBe("CameraUnreachableError");
-      expect(r.err.status).toBe(502);
+      expect((r.err as CameraUnreachableError).status).toBe(502);
       expect(r.err.message).toBe("camera cam refused: 401 Unauthorized (DESCRIBE)");
       expect(r.elapsedMs).toBeLessThan(2000);
     }
@@ -129,7 +130,7 @@ describe("gst-rtsp-server (rtsp-camera), RTP over TCP", () => {
     const hevc = await startRtspCamera({ clip: `${clips}/cam720-hevc.mp4` });
     const r = await session(hevc.url);
     expect(r.err.name).toBe("NativeUnsupportedError");
-    expect((r.err as DomainError & { transcode: boolean }).transcode).toBe(true);
+    expect((r.err as NativeUnsupportedError).transcode).toBe(true);
     expect(r.err.message).toContain("H.265");
     await hevc.stop();
   }, 30_000);
@@ -166,7 +167,7 @@ describe("faults", () => {
     const hole = await startBlackhole();
     const r = await session(hole.url);
     expect(r.err.name).toBe("CameraTimeoutError");
-    expect(r.err.status).toBe(504);
+    expect((r.err as CameraTimeoutError).status).toBe(504);
     expect(r.err.message).toContain("did not answer");
     expect(r.elapsedMs).toBeLessThan(LOCAL.connectMs + 1000);
     await hole.stop();

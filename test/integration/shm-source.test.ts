@@ -99,7 +99,7 @@ describe("ShmSource with the shm-camera stand-in", () => {
   it("answers a missing ring at once with CameraUnreachableError naming the ring, not the host path", async () => {
     const run = await runShmSession(ringName("missing"));
     expect(run.end).toBeInstanceOf(CameraUnreachableError);
-    expect(run.end.status).toBe(502);
+    expect((run.end as CameraUnreachableError).status).toBe(502);
     expect(run.end.message).toMatch(/shm ring "cstest-missing-[^"]+" does not exist/);
     expect(run.end.message).not.toContain("/dev/shm");
     expect(run.elapsedMs).toBeLessThan(100);

@@ -7,14 +7,14 @@
  * "Invalid data found" when a hung camera times out (measured with ffmpeg 5.1): neither the exit
  * code nor that message can be trusted alone.
  */
-import { CameraTimeoutError, CameraUnreachableError, DomainError } from "../../errors.ts";
-import { SourceLostError } from "./source.ts";
+import { CameraTimeoutError, CameraUnreachableError } from "../../errors.ts";
+import { type SessionEnd, SourceLostError, SourceSignal } from "./source.ts";
 
 /** The camera's video is not H.264 and cannot be copied into the pipeline: re-encode. */
-export class NeedsTranscodeError extends DomainError {}
+export class NeedsTranscodeError extends SourceSignal {}
 
 /** ffmpeg could not describe the stream from the SDP alone: probe the stream itself. */
-export class NeedsFullProbeError extends DomainError {}
+export class NeedsFullProbeError extends SourceSignal {}
 
 /** How a source process ended. */
 export interface SourceEnd {
@@ -47,7 +47,7 @@ function lastLine(stderr: string, pick?: RegExp): string {
 }
 
 /** The domain error for a source that ended. */
-export function classifySourceEnd(end: SourceEnd): DomainError {
+export function classifySourceEnd(end: SourceEnd): SessionEnd {
   const cam = `camera ${end.cameraId}`;
   if (/hevc|h265|not compatible with flv|codec not currently supported/i.test(end.stderr) && !end.gotMedia) {
     return new NeedsTranscodeError(`${cam}: video is not H.264, re-encoding`);

@@ -22,7 +22,7 @@ import { spawnChild } from "../../proc/spawn-child.ts";
 import { StallWatchdog } from "../../proc/stall-watchdog.ts";
 import { concatList, isRtspUrl, sourceArgs, type SourceSpec } from "./ffmpeg-args.ts";
 import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError } from "./ffmpeg-failure.ts";
-import type { Source, SourceSession } from "./source.ts";
+import type { SessionEnd, Source, SourceSession } from "./source.ts";
 
 /** Options of an ffmpeg source. */
 export interface FfmpegSourceOptions {
@@ -49,7 +49,7 @@ export class FfmpegSource implements Source {
     return this.transcode;
   }
 
-  async run(s: SourceSession): Promise<DomainError> {
+  async run(s: SourceSession): Promise<SessionEnd> {
     for (;;) {
       const err = await this.session(s);
       if (s.signal.aborted) return err;
@@ -61,7 +61,7 @@ export class FfmpegSource implements Source {
     }
   }
 
-  private async session(s: SourceSession): Promise<DomainError> {
+  private async session(s: SourceSession): Promise<SessionEnd> {
     const { camera, timeouts } = s;
     const started = performance.now();
     let sourceUrl = camera.sourceUrl;

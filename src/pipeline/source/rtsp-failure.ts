@@ -14,12 +14,12 @@
  *
  * Messages name the camera and what it said, never its credentials (they go through `redact`).
  */
-import { CameraTimeoutError, CameraUnreachableError, type DomainError } from "../../errors.ts";
+import { CameraTimeoutError, CameraUnreachableError } from "../../errors.ts";
 import { MediaError } from "../../media/errors.ts";
 import { SdpError, UnsupportedAuthError } from "../../media/rtsp/rtsp-errors.ts";
 import { RtspClosedError, RtspStatusError, RtspTimeoutError } from "./rtsp-client.ts";
 import { RtspConnectError } from "./rtsp-connection.ts";
-import { NativeUnsupportedError, SourceLostError } from "./source.ts";
+import { NativeUnsupportedError, type SessionEnd, SourceLostError } from "./source.ts";
 
 /** The camera offers nothing the native client can receive (H.265, no TCP, not H.264). */
 export class RtspUnsupportedError extends Error {
@@ -69,7 +69,7 @@ export interface RtspEnd {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /** The domain error for an ended native RTSP session (table in the module comment). */
-export function classifyRtspEnd(end: RtspEnd): DomainError {
+export function classifyRtspEnd(end: RtspEnd): SessionEnd {
   const cam = `camera ${end.cameraId}`;
   const e = end.error;
   const text = (m: string) => end.redact(m);

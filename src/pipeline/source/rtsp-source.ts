@@ -14,7 +14,6 @@
  */
 import { splitCredentials } from "../../cameras/source-url.ts";
 import { rtpMalformedPacketsTotal } from "../../metrics.ts";
-import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { interleavedFrame } from "../../media/rtsp/rtsp-serialize.ts";
 import type { RtspClient } from "./rtsp-client.ts";
@@ -23,7 +22,7 @@ import { classifyRtspEnd, RtspNoVideoError, RtspStoppedError } from "./rtsp-fail
 import { rtspHandshake } from "./rtsp-handshake.ts";
 import { RtspReceiver } from "./rtsp-receiver.ts";
 import type { RtpUdpPair } from "./rtsp-udp.ts";
-import type { Source, SourceSession } from "./source.ts";
+import type { SessionEnd, Source, SourceSession } from "./source.ts";
 
 /** Options of the native RTSP source. */
 export interface RtspSourceOptions {
@@ -41,7 +40,7 @@ export class RtspSource implements Source {
   readonly kind = "rtsp";
   constructor(readonly opts: RtspSourceOptions = {}) {}
 
-  async run(s: SourceSession): Promise<DomainError> {
+  async run(s: SourceSession): Promise<SessionEnd> {
     const { camera, timeouts } = s;
     const malformed = rtpMalformedPacketsTotal.labels(camera.id);
     const split = splitCredentials(camera.sourceUrl);

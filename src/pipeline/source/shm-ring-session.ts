@@ -4,7 +4,7 @@
  * frames with a RingCursor, turns H.264 frames into access units (Annex B, in-band SPS/PPS,
  * 90 kHz time line) and decides when the session ends. Layout: infra/shm/camserver_shm.h.
  */
-import { CameraTimeoutError, CameraUnreachableError, type DomainError } from "../../errors.ts";
+import { CameraTimeoutError, CameraUnreachableError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { splitAnnexB } from "../../media/annexb.ts";
@@ -25,7 +25,7 @@ import {
 import { shmFramesReadTotal, shmSkippedBehindTotal, shmSkippedTornTotal } from "../../metrics.ts";
 import { monotonicMicros } from "./monotonic-clock.ts";
 import { mapRing, type RingMapping } from "./shm-mapping.ts";
-import { SourceLostError, type SourceSession } from "./source.ts";
+import { type SessionEnd, SourceLostError, type SourceSession } from "./source.ts";
 
 /** What one session has read, for diagnostics and tests. */
 export interface ShmSessionStats {
@@ -78,7 +78,7 @@ export class ShmRingSession {
    * @param now performance.now()
    * @returns the error that ends the session, or undefined to go on
    */
-  step(now: number): DomainError | undefined {
+  step(now: number): SessionEnd | undefined {
     if (this.closed) return undefined;
     try {
       if (!this.mapping) {
@@ -122,7 +122,7 @@ export class ShmRingSession {
     this.mapping = this.cursor = undefined;
   }
 
-  private map(): DomainError | undefined {
+  private map(): SessionEnd | undefined {
     const m = mapRing(this.name, RING_HEADER_SIZE);
     if (!("bytes" in m)) {
       if (m.kind === "missing" && !this.mappedOnce)
@@ -152,7 +152,7 @@ export class ShmRingSession {
     return undefined;
   }
 
-  private readNew(now: number): DomainError | undefined {
+  private readNew(now: number): SessionEnd | undefined {
     const batch = this.cursor!.poll(this.mapping!.bytes);
     if (batch.frames.length + batch.skippedTorn + batch.skippedBehind > 0) this.advancedAt = now;
     this.stats.framesRead += batch.frames.length;
@@ -170,7 +170,7 @@ export class ShmRingSession {
   }
 
   /** Hands on one frame as an access unit, from a keyframe on after any loss. */
-  private take(f: CursorFrame): DomainError | undefined {
+  private take(f: CursorFrame): SessionEnd | undefined {
     if (f.format !== FrameFormat.H264) {
       return new CameraUnreachableError(`${this.label} carries ${formatName(f.format)} frames; only format 3 (H.264) is served`);
     }

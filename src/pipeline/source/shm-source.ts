@@ -18,11 +18,10 @@
  * anew or recreated under the same name is mapped again within the session; the time line
  * continues and the picture resumes at the next keyframe.
  */
-import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { onTick } from "./poll-ticker.ts";
 import { type ShmSessionStats, ShmRingSession } from "./shm-ring-session.ts";
-import { SourceLostError, type Source, type SourceSession } from "./source.ts";
+import { type SessionEnd, SourceLostError, type Source, type SourceSession } from "./source.ts";
 
 export type { ShmSessionStats } from "./shm-ring-session.ts";
 
@@ -60,12 +59,12 @@ export class ShmSource implements Source {
     return this.current?.stats ?? { framesRead: 0, skippedTorn: 0, skippedBehind: 0, lastTimestampUs: 0 };
   }
 
-  run(s: SourceSession): Promise<DomainError> {
+  run(s: SourceSession): Promise<SessionEnd> {
     const session = (this.current = new ShmRingSession(s, ringName(s.camera.sourceUrl), this.identityCheckMs, this.opts.log));
-    return new Promise<DomainError>((resolve) => {
+    return new Promise<SessionEnd>((resolve) => {
       let done = false;
       let unsubscribe = () => {};
-      const finish = (end: DomainError) => {
+      const finish = (end: SessionEnd) => {
         if (done) return;
         done = true;
         unsubscribe();

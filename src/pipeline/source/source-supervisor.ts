@@ -7,7 +7,6 @@
  * the camera's `source_engine` is `native`.
  */
 import { redactSecrets } from "../../cameras/source-url.ts";
-import type { DomainError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
 import { accessUnitsTotal, sourceSessionsTotal } from "../../metrics.ts";
 import type { CameraStatusStore } from "../../state/camera-status-store.ts";
@@ -15,7 +14,7 @@ import { NETWORK_TIMEOUTS } from "../network-class.ts";
 import type { Pipeline } from "../pipeline.ts";
 import { Backoff, sleep } from "./backoff.ts";
 import { FfmpegSource } from "./ffmpeg-source.ts";
-import { NativeUnsupportedError, type Source, type SourceCamera } from "./source.ts";
+import { NativeUnsupportedError, type SessionEnd, type Source, type SourceCamera } from "./source.ts";
 import { createSource } from "./source-table.ts";
 
 /** What a supervisor uses. */
@@ -69,7 +68,7 @@ export class SourceSupervisor {
       await deps.status.write(camera.id, { state: "connecting", since: Date.now(), engine: this.engine });
       sourceSessionsTotal.labels(camera.id).inc();
       if (this.sessions++ > 0) this.pipeline.sourceRestarted();
-      const err: DomainError = await this.source.run({
+      const err: SessionEnd = await this.source.run({
         camera,
         timeouts: NETWORK_TIMEOUTS[camera.network],
         redact: (t) => redactSecrets(t, this.secrets),

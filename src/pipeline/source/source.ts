@@ -5,7 +5,7 @@
  * that says why the session ended. The supervisor (`source-supervisor.ts`) reconnects.
  */
 import type { AccessUnit } from "../../media/access-unit.ts";
-import { DomainError } from "../../errors.ts";
+import type { DomainError } from "../../errors.ts";
 import type { CameraNetwork } from "../../cameras/camera.ts";
 import type { NetworkTimeouts } from "../network-class.ts";
 
@@ -50,20 +50,36 @@ export interface Source {
   readonly kind: SourceKind;
   /**
    * Runs one session until it ends. Never rejects: every end, including an abort, resolves
-   * with the domain error that says why (CameraUnreachableError 502, CameraTimeoutError 504,
-   * SourceLostError for a stream that ran and ended, NativeUnsupportedError to fall back).
+   * with why: a domain error a client may be answered with (CameraUnreachableError 502,
+   * CameraTimeoutError 504, ...) or a source signal the supervisor acts on (SourceLostError
+   * for a stream that ran and ended: reconnect; NativeUnsupportedError: fall back to ffmpeg).
    */
-  run(session: SourceSession): Promise<DomainError>;
+  run(session: SourceSession): Promise<SessionEnd>;
 }
 
+/**
+ * Why a source session ended when no client is to be told of it: a signal from a source to
+ * its supervisor (reconnect, fall back, adapt). Not a DomainError, so it carries no HTTP
+ * status and can never be mistaken for an answer to a request (docs/architecture.md).
+ */
+export class SourceSignal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** How a source session ended: a domain error for clients, or a signal for the supervisor. */
+export type SessionEnd = DomainError | SourceSignal;
+
 /** A source that had streamed ended (camera closed, reset or stalled): reconnect. */
-export class SourceLostError extends DomainError {}
+export class SourceLostError extends SourceSignal {}
 
 /**
  * The camera uses a protocol feature the native client does not support (an H.265 stream,
  * a transport it cannot set up): the supervisor switches this camera to the ffmpeg engine.
  */
-export class NativeUnsupportedError extends DomainError {
+export class NativeUnsupportedError extends SourceSignal {
   /** @param transcode the stream is not H.264 (H.265): the ffmpeg source must re-encode it */
   constructor(
     message: string,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "bun:test";
 import { CameraTimeoutError, CameraUnreachableError, type DomainError } from "../../../../src/errors.ts";
 import { classifySourceEnd, NeedsFullProbeError, NeedsTranscodeError, type SourceEnd } from "../../../../src/pipeline/source/ffmpeg-failure.ts";
-import { SourceLostError } from "../../../../src/pipeline/source/source.ts";
+import { type SessionEnd, SourceLostError } from "../../../../src/pipeline/source/source.ts";
 
 const URL = "rtsp://127.0.0.1:8554/stream1";
 const LOCAL = { connectMs: 5000, readMs: 3000 };
@@ -16,7 +16,7 @@ function end(patch: Partial<SourceEnd>): SourceEnd {
   return { cameraId: "cam-7", stderr: "", gotMedia: false, timedOut: null, ...LOCAL, elapsedMs: 400, ...patch };
 }
 
-type Case = [what: string, end: SourceEnd, expected: new (...args: never[]) => DomainError, lastLine: string | null];
+type Case = [what: string, end: SourceEnd, expected: new (...args: never[]) => SessionEnd, lastLine: string | null];
 
 const cases: Case[] = [
   [
@@ -143,8 +143,8 @@ describe("classifySourceEnd", () => {
   }
 
   it("answers 502 for a refusal and 504 for a camera that never answered", () => {
-    expect(classifySourceEnd(cases[0]![1]).status).toBe(502);
-    expect(classifySourceEnd(end({ timedOut: "connect" })).status).toBe(504);
+    expect((classifySourceEnd(cases[0]![1]) as DomainError).status).toBe(502);
+    expect((classifySourceEnd(end({ timedOut: "connect" })) as DomainError).status).toBe(504);
   });
 
   it("names the connect deadline in seconds when the camera did not answer", () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "bun:test";
+import { DomainError } from "../../../../src/errors.ts";
 import { TruncatedError } from "../../../../src/media/errors.ts";
 import { BadStatusLineError, SdpError, UnsupportedAuthError } from "../../../../src/media/rtsp/rtsp-errors.ts";
 import { RtspClosedError, RtspStatusError, RtspTimeoutError } from "../../../../src/pipeline/source/rtsp-client.ts";
 import { RtspConnectError } from "../../../../src/pipeline/source/rtsp-connection.ts";
+import type { NativeUnsupportedError } from "../../../../src/pipeline/source/source.ts";
 import { classifyRtspEnd, RtspNoVideoError, RtspStallError, RtspStoppedError, RtspUnsupportedError } from "../../../../src/pipeline/source/rtsp-failure.ts";
 
 const redact = (t: string) => t.replaceAll("s3cret", "***");
@@ -10,7 +12,8 @@ const end = (error: unknown, live = false) => classifyRtspEnd({ cameraId: "cam1"
 
 describe("classifyRtspEnd", () => {
   // [what happened, error, live, domain error class, HTTP status, message]
-  const cases: [string, unknown, boolean, string, number, string][] = [
+  // A source signal (SourceLostError, NativeUnsupportedError) carries no HTTP status: null.
+  const cases: [string, unknown, boolean, string, number | null, string][] = [
     [
       "TCP refused",
       new RtspConnectError("refused", "connection refused by 10.0.0.5:554"),
@@ -93,18 +96,18 @@ describe("classifyRtspEnd", () => {
       502,
       "camera cam1 sent an unusable SDP: no media section (m= line)",
     ],
-    ["H.265", new RtspUnsupportedError("video is H.265", true), false, "NativeUnsupportedError", 500, "camera cam1: video is H.265"],
-    ["closed mid-stream", new RtspClosedError({ kind: "closed" }), true, "SourceLostError", 500, "camera cam1 stream ended: the camera closed the connection"],
+    ["H.265", new RtspUnsupportedError("video is H.265", true), false, "NativeUnsupportedError", null, "camera cam1: video is H.265"],
+    ["closed mid-stream", new RtspClosedError({ kind: "closed" }), true, "SourceLostError", null, "camera cam1 stream ended: the camera closed the connection"],
     [
       "reset mid-stream",
       new RtspClosedError({ kind: "error", error: new Error("ECONNRESET") }),
       true,
       "SourceLostError",
-      500,
+      null,
       "camera cam1 stream ended: connection ended: ECONNRESET",
     ],
-    ["stall", new RtspStallError(5000), true, "SourceLostError", 500, "camera cam1 stalled: no video for 5 s"],
-    ["stopped", new RtspStoppedError(), false, "SourceLostError", 500, "camera cam1: session stopped"],
+    ["stall", new RtspStallError(5000), true, "SourceLostError", null, "camera cam1 stalled: no video for 5 s"],
+    ["stopped", new RtspStoppedError(), false, "SourceLostError", null, "camera cam1: session stopped"],
     [
       "a malformed packet error",
       new TruncatedError("RTP header", 12, 3),
@@ -117,13 +120,14 @@ describe("classifyRtspEnd", () => {
   for (const [what, error, live, name, status, message] of cases) {
     it(`maps ${what}${live ? " after video" : ""} to ${name}`, () => {
       const e = end(error, live);
-      expect([e.name, e.status, e.message]).toEqual([name, status, message]);
+      expect([e.name, e instanceof DomainError ? e.status : null, e.message]).toEqual([name, status, message]);
+      expect(e instanceof DomainError).toBe(status !== null);
     });
   }
 
   it("asks for a transcoding fallback for H.265 only", () => {
-    expect((end(new RtspUnsupportedError("video is H.265", true)) as unknown as { transcode: boolean }).transcode).toBe(true);
-    expect((end(new RtspUnsupportedError("the camera refuses RTP over TCP")) as unknown as { transcode: boolean }).transcode).toBe(false);
+    expect((end(new RtspUnsupportedError("video is H.265", true)) as NativeUnsupportedError).transcode).toBe(true);
+    expect((end(new RtspUnsupportedError("the camera refuses RTP over TCP")) as NativeUnsupportedError).transcode).toBe(false);
   });
 
   it("removes credentials from what the camera said", () => {
