@@ -1,5 +1,6 @@
 /**
- * Live-camera cost benchmark (not a bun test): `bun test/bench/live-cameras.ts [--cameras N] [--seconds S]`.
+ * Live-camera cost benchmark (not a bun test):
+ * `bun test/bench/live-cameras.ts [--cameras N] [--seconds S] [--runs native,ffmpeg,raw] [--cpu-prof DIR]`.
  *
  * One test RTSP camera (gst-rtsp-server, 720p30 3 Mbit/s, 1 s GOP); N camera ids all point at
  * it, each with a live HLS session whose playlist is fetched every second (as a player does).
@@ -10,6 +11,7 @@
  * For each: CPU of the whole process tree (% of one core, utime+stime from /proc), PSS of the
  * tree (smaps_rollup: shared libraries split, not counted per process), ffmpeg processes alive.
  * The camera server's own CPU is not counted. Prints a table and a final JSON line.
+ * `--cpu-prof DIR` runs camserver under `bun --cpu-prof` (read the profile with cpuprofile-summary.ts).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +25,9 @@ import { r1 } from "./kit/stats.ts";
 const CAMERAS = intArg("--cameras", 20);
 const SECONDS = intArg("--seconds", 30);
 const WARMUP_MS = 10_000;
+const RUNS = (process.argv[process.argv.indexOf("--runs") + 1] ?? "").split(",");
+const RUN_ALL = !process.argv.includes("--runs");
+const PROFILE_DIR = process.argv.includes("--cpu-prof") ? process.argv[process.argv.indexOf("--cpu-prof") + 1] : undefined;
 
 /** What one run measured. */
 interface Cost {
@@ -52,10 +57,11 @@ async function measure(label: string, roots: number[], keepAlive: () => Promise<
 
 /** camserver with N cameras on `url`, each with an HLS session. */
 async function camserverRun(url: string, engine: "native" | "ffmpeg"): Promise<Cost> {
-  const cs: CamserverProcess = await startCamserver("start", {
-    DATA_DIR: trackDir(tempDir("bench-live")),
-    REDIS_PREFIX: trackPrefix(testPrefix("bench-live")),
-  });
+  const cs: CamserverProcess = await startCamserver(
+    "start",
+    { DATA_DIR: trackDir(tempDir("bench-live")), REDIS_PREFIX: trackPrefix(testPrefix("bench-live")) },
+    PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  );
   trackPid(cs.proc.pid);
   try {
     const sessions: string[] = [];
@@ -100,7 +106,11 @@ await runBench(async () => {
   const cam = await startRtspCamera();
   trackPid(cam.proc.pid);
   await until("camera", async () => true, 1000);
-  const results = [await camserverRun(cam.url, "native"), await camserverRun(cam.url, "ffmpeg"), await rawRun(cam.url)];
+  const wanted = (run: string) => RUN_ALL || RUNS.includes(run);
+  const results: Cost[] = [];
+  if (wanted("native")) results.push(await camserverRun(cam.url, "native"));
+  if (wanted("ffmpeg")) results.push(await camserverRun(cam.url, "ffmpeg"));
+  if (wanted("raw")) results.push(await rawRun(cam.url));
   await cleanup();
   console.log(`\n${CAMERAS} live HLS cameras, ${SECONDS} s after ${WARMUP_MS / 1000} s warm-up (CPU: % of one core, whole process tree)`);
   console.log("| run | CPU % | PSS MB | ffmpeg processes |\n|---|---|---|---|");

@@ -47,9 +47,9 @@ export interface CamserverProcess extends Background {
 }
 
 /** Starts one entry point and waits until it serves (`/health`) or, for a worker, until it is ready. */
-export async function startCamserver(kind: keyof typeof ENTRY, env: Record<string, string>): Promise<CamserverProcess> {
+export async function startCamserver(kind: keyof typeof ENTRY, env: Record<string, string>, bunArgs: string[] = []): Promise<CamserverProcess> {
   const port = freePort();
-  const bg = startBackground(["bun", `${ROOT}/${ENTRY[kind]}`], {
+  const bg = startBackground(["bun", ...bunArgs, `${ROOT}/${ENTRY[kind]}`], {
     PORT: String(port),
     API_TOKEN: TEST_TOKEN,
     LOG_LEVEL: "info",
