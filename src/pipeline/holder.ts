@@ -5,8 +5,9 @@
  *
  * 1. take the fence (`SET NX PX`); while someone else holds it, wait;
  * 2. run source sessions while the camera has leases, reconnecting with backoff;
- * 3. every 250 ms refresh the fence (lost: stop the source at once), read the leases,
- *    start or stop each output of the output table by its lease kind, publish the state;
+ * 3. every 250 ms refresh the fence (lost: stop the source at once) and read the leases,
+ *    in one round trip (`holder-tick.ts`), start or stop each output of the output table by
+ *    its lease kind, publish the consumers when they change;
  * 4. when the camera's source settings changed (`announceSourceChange`), reload it through
  *    `reloadCamera` and start a new source session at once, outputs kept (a discontinuity);
  * 5. end when the camera had no lease for the grace period, on a stop request, on
@@ -17,6 +18,7 @@ import type { Logger } from "../log.ts";
 import { consumerDroppedTotal, heldCameras } from "../metrics.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import { Fence } from "../state/fence.ts";
+import { holderTick } from "../state/holder-tick.ts";
 import type { Keys } from "../state/keys.ts";
 import type { LeaseCount, LeaseStore } from "../state/lease-store.ts";
 import type { HeldCamera, Output, OutputRow } from "./outputs/output.ts";
@@ -50,6 +52,8 @@ export interface HolderDeps {
 export type HolderEnd = "idle" | "stopped" | "fence-lost" | "aborted";
 
 const TICK_MS = 250;
+/** Longest time between two writes of the consumers to the camera's status, ms. */
+const STATUS_REFRESH_MS = 60_000;
 
 /** A row's running output and the drops already counted in metrics. */
 interface RunningOutput {
@@ -92,12 +96,18 @@ export class CameraHolder {
     let lastTotal = 0;
     try {
       await deps.status.write(camera.id, { holder: deps.workerId });
+      let consumersWritten = "";
+      let consumersWrittenAt = 0;
       while (end === undefined) {
-        if (signal.aborted) end = "aborted";
-        else if (!(await fence.refresh())) end = "fence-lost";
-        else if (Number((await deps.redis.get(deps.keys.stopRequest(camera.id))) ?? 0) >= startedAt) end = "stopped";
-        if (end !== undefined) break;
-        const leases = await deps.leases.count(camera.id);
+        if (signal.aborted) {
+          end = "aborted";
+          break;
+        }
+        const tick = await holderTick(deps.redis, deps.keys, camera.id, fence.token, fence.ttlMs);
+        if (!tick.fenceOwned) end = "fence-lost";
+        else if (tick.stopRequestedAt >= startedAt) end = "stopped";
+        if (!tick.fenceOwned || end !== undefined) break;
+        const leases = tick.leases;
         if (leases.total > lastTotal) supervisor.wake();
         lastTotal = leases.total;
         zeroSince = leases.total > 0 ? undefined : (zeroSince ?? Date.now());
@@ -105,14 +115,20 @@ export class CameraHolder {
           end = "idle";
           break;
         }
-        const changed = Number((await deps.redis.get(deps.keys.sourceChange(camera.id))) ?? 0);
-        if (changed > sourceSeen && deps.reloadCamera) {
-          sourceSeen = changed;
+        if (tick.sourceChangedAt > sourceSeen && deps.reloadCamera) {
+          sourceSeen = tick.sourceChangedAt;
           supervisor = await this.switchSource(supervisor, pipeline);
         }
         supervisor.wanted = leases.total > 0;
         await this.steerOutputs(pipeline, leases);
-        await deps.status.write(camera.id, { consumers: leases.byKind });
+        // The consumers reach the camera's status when they change, and at least every
+        // STATUS_REFRESH_MS so that the status hash (an hour's TTL) outlives a steady camera.
+        const consumers = JSON.stringify(leases.byKind);
+        if (consumers !== consumersWritten || Date.now() - consumersWrittenAt >= STATUS_REFRESH_MS) {
+          await deps.status.write(camera.id, { consumers: leases.byKind });
+          consumersWritten = consumers;
+          consumersWrittenAt = Date.now();
+        }
         await sleep(TICK_MS, signal);
       }
     } finally {

@@ -1,9 +1,9 @@
 /**
  * The live LL-HLS playlist and files of each camera, kept in Redis so that any API process
  * can serve any session whichever worker host holds the camera (no shared filesystem).
- * Files (init segments and parts) are written before the playlist that lists them, on one
- * connection, so a playlist never names a file that is not there yet; the playlist, its edge
- * (published on the camera's channel to wake blocked requests) and deletions go in one MULTI.
+ * Files (init segments and parts), the playlist that lists them, its edge (published on the
+ * camera's channel to wake blocked requests) and deletions go in one Lua script, one round
+ * trip per update, so a playlist never names a file that is not there yet.
  *
  * A segment is stored once, as the list of its parts (one Redis LIST per segment, a part per
  * element, in order): a part is read with LINDEX, the whole segment with LRANGE as its parts
@@ -13,6 +13,7 @@
 import type Redis from "ioredis";
 import { decodeEdge, encodeEdge, type HlsEdge } from "./hls-edge.ts";
 import type { Keys } from "./keys.ts";
+import { type LuaArg, LuaScript } from "./lua-script.ts";
 
 /**
  * Names of the files an HLS output writes, and nothing else: `<run>_init<n>.mp4` (init
@@ -63,6 +64,25 @@ export interface HlsUpdate {
   readonly ttlSec?: number;
 }
 
+// KEYS: the n files' keys, the playlist, then the keys to delete.
+// ARGV: ttl s, n, then kind ("part": append to the segment's list, "init": set) and bytes of
+// each file, then has-playlist (1/0), playlist text, edge, channel.
+const UPDATE = new LuaScript(`
+local ttl, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+for i = 1, n do
+  if ARGV[1 + 2 * i] == 'part' then redis.call('RPUSH', KEYS[i], ARGV[2 + 2 * i])
+  else redis.call('SET', KEYS[i], ARGV[2 + 2 * i]) end
+  redis.call('EXPIRE', KEYS[i], ttl)
+end
+local a = 3 + 2 * n
+if ARGV[a] == '1' then
+  redis.call('HSET', KEYS[n + 1], 'text', ARGV[a + 1], 'edge', ARGV[a + 2])
+  redis.call('EXPIRE', KEYS[n + 1], ttl)
+  redis.call('PUBLISH', ARGV[a + 3], ARGV[a + 2])
+end
+if #KEYS > n + 1 then redis.call('DEL', unpack(KEYS, n + 2)) end
+return 1`);
+
 /** Writes and reads HLS playlists and files. */
 export class HlsSegmentStore {
   constructor(
@@ -71,8 +91,8 @@ export class HlsSegmentStore {
   ) {}
 
   /**
-   * Stores files, then (in one MULTI) the playlist and its edge, deletes retired files and
-   * publishes the edge.
+   * Stores files, then the playlist and its edge, deletes retired files and publishes the
+   * edge, atomically (one script).
    * Parts must come in order within their segment: each is appended to the segment's list.
    * @throws Error when a name is not an init segment's or a part's (nothing is written)
    */
@@ -80,26 +100,20 @@ export class HlsSegmentStore {
     const ttl = u.ttlSec ?? SEGMENT_TTL_S;
     const bad = u.files.find((f) => hlsFileKind(f.name) !== "init" && hlsFileKind(f.name) !== "part");
     if (bad) throw new Error(`not an HLS init segment or part name: ${JSON.stringify(bad.name)}`);
-    // The bytes go as plain commands ahead of the MULTI on the same connection, which Redis
-    // runs in order: the playlist still never names a file that is not there, and ioredis does
-    // not copy every file once more into one pipeline buffer (measured: a tenth of the CPU of
-    // 20 live cameras).
-    const writes: Promise<unknown>[] = [];
-    const m = this.redis.multi();
+    // One script, one round trip: files, then the playlist and its edge, then deletions.
+    // Redis runs a script atomically, so a playlist never names a file that is not there.
+    const keys: string[] = [];
+    const args: LuaArg[] = [ttl, u.files.length];
     for (const f of u.files) {
-      const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
       const part = parsePartName(f.name);
-      const key = this.keys.hlsSegment(cameraId, part ? segmentOfPart(part) : f.name);
-      writes.push(part ? this.redis.rpush(key, bytes) : this.redis.set(key, bytes));
-      m.expire(key, ttl);
+      keys.push(this.keys.hlsSegment(cameraId, part ? segmentOfPart(part) : f.name));
+      args.push(part ? "part" : "init", Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength));
     }
-    if (u.playlist) {
-      const key = this.keys.hlsPlaylist(cameraId);
-      const edge = encodeEdge(u.playlist.edge);
-      m.hset(key, { text: u.playlist.text, edge }).expire(key, ttl).publish(this.keys.hlsPlaylistChannel(cameraId), edge);
-    }
-    if (u.remove && u.remove.length > 0) m.del(...u.remove.map((n) => this.keys.hlsSegment(cameraId, n)));
-    await Promise.all([...writes, m.exec()]);
+    keys.push(this.keys.hlsPlaylist(cameraId));
+    if (u.playlist) args.push(1, u.playlist.text, encodeEdge(u.playlist.edge), this.keys.hlsPlaylistChannel(cameraId));
+    else args.push(0, "", "", "");
+    for (const n of u.remove ?? []) keys.push(this.keys.hlsSegment(cameraId, n));
+    await UPDATE.run(this.redis, keys, args);
   }
 
   /** Stores one init segment or part alone (tests, tools). */

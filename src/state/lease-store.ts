@@ -42,6 +42,16 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
 return 1`;
 
+/** Counts lease members (`<kind>:<id>`) by kind. */
+export function countLeases(members: readonly string[]): LeaseCount {
+  const byKind: Partial<Record<LeaseKind, number>> = {};
+  for (const m of members) {
+    const kind = m.slice(0, m.indexOf(":")) as LeaseKind;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+  }
+  return { total: members.length, byKind };
+}
+
 /** Reads and writes leases in Redis. */
 export class LeaseStore {
   constructor(
@@ -98,13 +108,7 @@ export class LeaseStore {
   async count(cameraId: string): Promise<LeaseCount> {
     const key = this.keys.leases(cameraId);
     const res = await this.redis.multi().zremrangebyscore(key, "-inf", String(Date.now())).zrange(key, "0", "-1").exec();
-    const members = (res?.[1]?.[1] as string[] | undefined) ?? [];
-    const byKind: Partial<Record<LeaseKind, number>> = {};
-    for (const m of members) {
-      const kind = m.slice(0, m.indexOf(":")) as LeaseKind;
-      byKind[kind] = (byKind[kind] ?? 0) + 1;
-    }
-    return { total: members.length, byKind };
+    return countLeases((res?.[1]?.[1] as string[] | undefined) ?? []);
   }
 
   /** Ids of a camera's unexpired leases of one kind (`record:<id>` gives `<id>`), in no set order. */

@@ -1,0 +1,74 @@
+/**
+ * The holder's tick against a real Redis: one script that extends the fence only for its
+ * owner, drops expired leases and reads the rest, and reads the stop request and source
+ * change times; and LuaScript's load-on-NOSCRIPT.
+ */
+import { afterAll, describe, expect, it } from "bun:test";
+import { Fence } from "../../../src/state/fence.ts";
+import { holderTick } from "../../../src/state/holder-tick.ts";
+import { LeaseStore } from "../../../src/state/lease-store.ts";
+import { LuaScript } from "../../../src/state/lua-script.ts";
+import { cameraId, testRedis } from "./redis-test-utils.ts";
+
+const { redis, keys, cleanup } = testRedis();
+afterAll(cleanup);
+const leases = new LeaseStore(redis, keys);
+
+describe("holderTick", () => {
+  it("extends the owner's fence and reads leases by kind, the stop request and the source change", async () => {
+    const cam = cameraId();
+    const fence = new Fence(redis, keys, cam, "w", 1000);
+    expect(await fence.acquire()).toBe(true);
+    const now = Date.now();
+    await leases.put(cam, "hls", "s1", now + 60_000);
+    await leases.put(cam, "webrtc", "v1", now + 60_000);
+    await leases.put(cam, "webrtc", "v2", now + 60_000);
+    await redis.set(keys.stopRequest(cam), "123");
+    await redis.set(keys.sourceChange(cam), "456");
+    const t = await holderTick(redis, keys, cam, fence.token, 30_000);
+    expect(t).toEqual({ fenceOwned: true, stopRequestedAt: 123, sourceChangedAt: 456, leases: { total: 3, byKind: { hls: 1, webrtc: 2 } } });
+    expect(await redis.pttl(keys.fence(cam))).toBeGreaterThan(25_000);
+  });
+
+  it("reads 0 for no stop request or source change, and drops leases that expired", async () => {
+    const cam = cameraId();
+    const fence = new Fence(redis, keys, cam, "w", 5000);
+    await fence.acquire();
+    await leases.put(cam, "snapshot", "old", Date.now() - 1);
+    await leases.put(cam, "record", "r", Date.now() + 60_000);
+    expect(await holderTick(redis, keys, cam, fence.token, 5000)).toEqual({
+      fenceOwned: true,
+      stopRequestedAt: 0,
+      sourceChangedAt: 0,
+      leases: { total: 1, byKind: { record: 1 } },
+    });
+    expect(await redis.zcard(keys.leases(cam))).toBe(1);
+  });
+
+  it("tells a holder whose fence lapsed or was taken, and extends nothing", async () => {
+    const cam = cameraId();
+    const a = new Fence(redis, keys, cam, "a", 5000);
+    const b = new Fence(redis, keys, cam, "b", 5000);
+    expect(await holderTick(redis, keys, cam, a.token, 5000)).toEqual({ fenceOwned: false });
+    expect(await b.acquire()).toBe(true);
+    const before = await redis.pttl(keys.fence(cam));
+    expect(await holderTick(redis, keys, cam, a.token, 60_000)).toEqual({ fenceOwned: false });
+    expect(await redis.pttl(keys.fence(cam))).toBeLessThanOrEqual(before);
+    expect(await redis.get(keys.fence(cam))).toBe(b.token);
+  });
+});
+
+describe("LuaScript", () => {
+  it("loads a script Redis does not know yet (NOSCRIPT) and then runs it by its SHA1", async () => {
+    const script = new LuaScript(`-- ${crypto.randomUUID()}\nreturn {KEYS[1], ARGV[1]}`);
+    expect(await redis.script("EXISTS", script.sha)).toEqual([0]);
+    expect(await script.run(redis, ["k"], ["v"])).toEqual(["k", "v"]);
+    expect(await redis.script("EXISTS", script.sha)).toEqual([1]);
+    expect(await script.run(redis, ["k2"], [7])).toEqual(["k2", "7"]);
+  });
+
+  it("passes a script's own error through", async () => {
+    const script = new LuaScript(`return redis.error_reply('camserver test error')`);
+    await expect(script.run(redis, [], [])).rejects.toThrow("camserver test error");
+  });
+});
