@@ -6,6 +6,8 @@
  */
 import Redis, { type RedisOptions } from "ioredis";
 import { parseRedisUrl } from "../src/redis-url.ts";
+// ioredis traces every command unless the runtime says nobody listens: see the file.
+import "../src/tracing-channel.ts";
 
 /** Longest pause between reconnect attempts, ms: after a failover the new primary is found within about this. */
 const MAX_RECONNECT_DELAY_MS = 1000;
