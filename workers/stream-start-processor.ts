@@ -2,7 +2,8 @@
  * `stream-start` processor: opens (or extends) the camera's shared HLS session, makes
  * sure the camera's pipeline job exists, and answers once the session's playlist lists
  * a segment, so the URL plays at once. A camera that refuses or hangs fails the job
- * with the domain error (502 / 504) and the session it created is ended.
+ * with the domain error (502 / 504) and the session it created is ended, also when an
+ * earlier run of the job created it and then lost its worker.
  */
 import type { Job } from "bullmq";
 import type { CamerasRepository } from "../src/db/cameras-repository.ts";
@@ -24,13 +25,14 @@ const FIRST_SEGMENT_MS = 15_000;
 
 /** Builds the processor of the `stream-start` queue. */
 export function streamStartProcessor(deps: StreamStartDeps) {
-  return (job: Job<StreamStartJob>): Promise<StreamStartResult> => domainFailure(() => startStream(deps, job.data.cameraId));
+  return (job: Job<StreamStartJob>): Promise<StreamStartResult> => domainFailure(() => startStream(deps, job.data.cameraId, job.id));
 }
 
-async function startStream(deps: StreamStartDeps, cameraId: string): Promise<StreamStartResult> {
+/** `jobId` names the opener: a run of the same job after its worker died owns the session the dead run opened. */
+async function startStream(deps: StreamStartDeps, cameraId: string, jobId: string | undefined): Promise<StreamStartResult> {
   const camera = await deps.cameras.get(cameraId);
   const requestedAt = Date.now();
-  const { session, created } = await deps.sessions.openOrExtend(cameraId);
+  const { session, created } = await deps.sessions.openOrExtend(cameraId, jobId === undefined ? undefined : `stream-start:${jobId}`);
   try {
     await awaitCamera(
       deps,

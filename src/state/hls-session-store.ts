@@ -43,9 +43,12 @@ export class HlsSessionStore {
 
   /**
    * Returns the camera's live session with its TTL extended, or a new one.
-   * @returns the session and whether it was created by this call
+   * @param opener who asks (a request job's id): a session it opened in an earlier run
+   *   counts as created by it, so a job run again after its worker died (BullMQ's stalled-job
+   *   check, docs/architecture.md "Queues") still ends the session when the camera fails
+   * @returns the session and whether this opener created it
    */
-  async openOrExtend(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
+  async openOrExtend(cameraId: string, opener?: string): Promise<{ session: HlsSession; created: boolean }> {
     // One opener per camera at a time, so concurrent first starts share one session.
     const lock = this.keys.hlsSessionOpenLock(cameraId);
     const token = randomBytes(6).toString("hex");
@@ -54,34 +57,38 @@ export class HlsSessionStore {
       await Bun.sleep(LOCK_POLL_MS);
     }
     try {
-      return await this.openLocked(cameraId);
+      return await this.openLocked(cameraId, opener);
     } finally {
       await deleteIfOwned(this.redis, lock, token);
     }
   }
 
-  private async openLocked(cameraId: string): Promise<{ session: HlsSession; created: boolean }> {
+  private async openLocked(cameraId: string, opener: string | undefined): Promise<{ session: HlsSession; created: boolean }> {
     const now = Date.now();
     const expiresAt = now + this.timing.ttlMs;
     const existing = await this.redis.get(this.keys.hlsCameraSession(cameraId));
     if (existing) {
       const s = await this.get(existing);
       if (s && (await this.leases.expiry(cameraId, "hls", existing)) !== undefined) {
+        const reopened = opener !== undefined && (await this.redis.hget(this.keys.hlsSession(existing), "opener")) === opener;
         await this.save({ ...s, expiresAt }, now + this.timing.idleMs);
-        return { session: { ...s, expiresAt }, created: false };
+        return { session: { ...s, expiresAt }, created: reopened };
       }
     }
     const session: HlsSession = { sessionId: `hls_${randomBytes(16).toString("base64url")}`, cameraId, createdAt: now, expiresAt };
-    await this.save(session, now + this.timing.idleMs);
+    await this.save(session, now + this.timing.idleMs, opener);
     return { session, created: true };
   }
 
-  private async save(s: HlsSession, idleUntil: number): Promise<void> {
+  /** Writes the session and its lease; `opener` is stored only by the call that creates it. */
+  private async save(s: HlsSession, idleUntil: number, opener?: string): Promise<void> {
     const leaseUntil = Math.min(s.expiresAt, idleUntil);
     const key = this.keys.hlsSession(s.sessionId);
+    const fields: Record<string, string> = { camera_id: s.cameraId, created_at: String(s.createdAt), expires_at: String(s.expiresAt) };
+    if (opener !== undefined) fields.opener = opener;
     await this.redis
       .multi()
-      .hset(key, { camera_id: s.cameraId, created_at: String(s.createdAt), expires_at: String(s.expiresAt) })
+      .hset(key, fields)
       .pexpireat(key, s.expiresAt)
       .set(this.keys.hlsCameraSession(s.cameraId), s.sessionId, "PXAT", s.expiresAt)
       .zadd(this.keys.hlsSessions(), leaseUntil, s.sessionId)

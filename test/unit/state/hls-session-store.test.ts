@@ -30,6 +30,19 @@ describe("HlsSessionStore", () => {
     expect(await leases.count(cam)).toEqual({ total: 1, byKind: { hls: 1 } });
   });
 
+  it("counts a live session as created by the opener that created it (a job run again after its worker died)", async () => {
+    const s = store(1500, 1000);
+    const cam = cameraId();
+    const first = await s.openOrExtend(cam, "stream-start:7");
+    expect(first.created).toBe(true);
+    const again = await s.openOrExtend(cam, "stream-start:7");
+    expect(again).toMatchObject({ created: true, session: { sessionId: first.session.sessionId } });
+    expect((await s.openOrExtend(cam, "stream-start:8")).created).toBe(false);
+    expect((await s.openOrExtend(cam)).created).toBe(false);
+    // Another opener's extension does not take the session over.
+    expect((await s.openOrExtend(cam, "stream-start:7")).created).toBe(true);
+  });
+
   it("gives each camera its own session", async () => {
     const s = store(1500, 1000);
     const a = await s.openOrExtend(cameraId());
