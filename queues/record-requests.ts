@@ -6,6 +6,7 @@
  */
 import type Redis from "ioredis";
 import type { RecordMode } from "../src/recordings/recording-settings.ts";
+import { finishedJobOptions } from "./finished-jobs.ts";
 import { RECORD_MAINTENANCE_SCHEDULER_ID, RECORD_QUEUE, recordSchedulerId } from "./names.ts";
 import type { RecordJob, RecordResult, RecordStartJob } from "./payloads.ts";
 import { RequestQueue } from "./request-queue.ts";
@@ -15,7 +16,8 @@ export const CONTINUOUS_CHECK_MS = 30_000;
 /** How often maintenance runs, ms. */
 export const MAINTENANCE_EVERY_MS = 60_000;
 
-const SCHEDULED = { removeOnComplete: 100, removeOnFail: 100, attempts: 1 } as const;
+/** Scheduled jobs (ensure, maintain) are kept like request jobs (queues/finished-jobs.ts). */
+const SCHEDULED = finishedJobOptions();
 
 /** Enqueues `record` jobs and manages their schedulers. */
 export class RecordRequests extends RequestQueue<RecordJob, RecordResult> {

@@ -5,21 +5,24 @@
 import { Queue, QueueEvents, type JobsOptions } from "bullmq";
 import type Redis from "ioredis";
 import { DomainError } from "../src/errors.ts";
+import { FINISHED_JOB_RETENTION, finishedJobOptions, type FinishedJobRetention } from "./finished-jobs.ts";
 import { decodeJobError } from "./job-errors.ts";
-
-/** Finished jobs kept for Bull Board, per state. */
-const KEEP = { removeOnComplete: 1000, removeOnFail: 1000, attempts: 1 } as const;
 
 /** Producer of one request queue. */
 export class RequestQueue<Data, Result> {
   readonly queue: Queue<Data, Result>;
   private readonly events: QueueEvents;
+  /** Options of every job it adds: one attempt, finished jobs kept as queues/finished-jobs.ts says. */
+  private readonly jobOptions: JobsOptions;
 
+  /** @param retention how long its finished jobs stay (seconds per state); the default outside tests */
   constructor(
     readonly name: string,
     redis: Redis,
     prefix: string,
+    retention: FinishedJobRetention = FINISHED_JOB_RETENTION,
   ) {
+    this.jobOptions = finishedJobOptions(retention);
     this.queue = new Queue<Data, Result>(name, { connection: redis, prefix });
     // QueueEvents reads with XREAD BLOCK on a duplicate of its own (BullMQ makes and closes it).
     this.events = new QueueEvents(name, { connection: redis, prefix });
@@ -36,7 +39,7 @@ export class RequestQueue<Data, Result> {
    * @throws the DomainError the worker reported; DomainError (500) after `timeoutMs`
    */
   async request(jobName: string, data: Data, timeoutMs: number, opts: JobsOptions = {}): Promise<Result> {
-    const job = await this.queue.add(jobName as never, data as never, { ...KEEP, ...opts });
+    const job = await this.queue.add(jobName as never, data as never, { ...this.jobOptions, ...opts });
     try {
       return (await job.waitUntilFinished(this.events, timeoutMs)) as Result;
     } catch (err) {

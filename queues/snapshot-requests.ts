@@ -3,6 +3,7 @@
  * polling as a BullMQ job scheduler on the same queue (visible in Bull Board).
  */
 import type Redis from "ioredis";
+import { finishedJobOptions } from "./finished-jobs.ts";
 import { pollSchedulerId, SNAPSHOT_QUEUE } from "./names.ts";
 import type { SnapshotJob, SnapshotResult } from "./payloads.ts";
 import { RequestQueue } from "./request-queue.ts";
@@ -35,7 +36,8 @@ export class SnapshotRequests extends RequestQueue<SnapshotJob, SnapshotResult> 
       {
         name: "snapshot-poll",
         data: { cameraId, poll: true },
-        opts: { removeOnComplete: 100, removeOnFail: 100, attempts: 1 },
+        // Kept like request jobs (queues/finished-jobs.ts).
+        opts: finishedJobOptions(),
       },
     );
   }

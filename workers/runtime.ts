@@ -2,6 +2,7 @@
  * The worker runtime: reaps leftovers of a previous run, consumes the request queue and
  * every camera's queue, keeps the camera list in step with the registry, and shuts down
  * cleanly: holders aborted, their ffmpeg children stopped and reaped, jobs handed back.
+ * Every worker also sweeps finished request jobs past their retention (queues/finished-jobs.ts).
  */
 import type Redis from "ioredis";
 import { mkdir, rm } from "node:fs/promises";
@@ -13,6 +14,7 @@ import type { RecordingsRepository } from "../src/db/recordings-repository.ts";
 import { recordRow } from "../src/pipeline/outputs/record-row.ts";
 import { RECORD_QUEUE } from "../queues/names.ts";
 import { RecordRequests } from "../queues/record-requests.ts";
+import { startFinishedJobSweep } from "../queues/finished-jobs.ts";
 import { recordProcessor } from "./record-processor.ts";
 import type { Logger } from "../src/log.ts";
 import { reapOrphans, reapPeriodically } from "../src/proc/reaper.ts";
@@ -185,6 +187,8 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
   const reconciler = new Reconciler(leases, sessions, cameraQueues, demand, log);
   await reconciler.once();
   reconciler.start();
+  // Finished request jobs past their retention leave even when their queue has gone quiet.
+  const finishedSweep = startFinishedJobSweep(redis, config.redisPrefix, (err) => log.warn({ err: err.message }, "finished-job sweep failed"));
   log.info({ worker: config.workerId, cameras: cameraQueues.cameraIds().length, tags: config.workerTags }, "worker ready");
 
   return {
@@ -192,6 +196,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
     async close() {
       shutdown.abort();
       await reconciler.stop();
+      await finishedSweep.stop();
       await stopReaper();
       await demand.stop();
       sub.disconnect();

@@ -15,16 +15,24 @@
  * killed) is sampled; at the end, after every session was stopped and the pipeline grace
  * passed, it prints: ffmpeg processes left (target 0), RSS growth (target < 10 %), Redis
  * keys of the prefix against the baseline taken before the first cycle, how many
- * recordings decode cleanly with ffmpeg (all of them), and the outcome counts per kind.
- * A final JSON line has the same figures. Everything is stopped in `finally`.
+ * recordings decode cleanly with ffmpeg (all of them), the outcome counts per kind and the
+ * operations that took longer than the 20 s op timeout (with their eventual answer and how
+ * long after a worker kill they started). The Redis count waits until the finished request
+ * jobs are past their retention and swept (queues/finished-jobs.ts: up to 300 s + 30 s), or
+ * until the per-request keys are back at the baseline if that comes first; it names every
+ * key shape whose count differs, as per request (ids in the name: jobs, sessions, viewers;
+ * target: the baseline) or per camera or queue (a fixed number: a queue's id counter and
+ * event stream, a camera's status and last JPEG). A final JSON line has the same figures.
+ * Everything is stopped in `finally`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import Redis from "ioredis";
+import { FINISHED_JOB_RETENTION, FINISHED_SWEEP_EVERY_MS } from "../../queues/finished-jobs.ts";
 import { startCamserver, tempDir, testPrefix, TEST_REDIS_URL, TEST_TOKEN, type CamserverProcess } from "../support/camserver.ts";
 import { createTestDatabase, type TestDatabase } from "../support/mysql.ts";
 import { decodeErrors, probeDuration } from "../support/recording-probe.ts";
 import { startBlackhole, startFlakyCamera, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
-import { connectWhep } from "../support/whep-client.ts";
+import { connectWhep, type WhepViewer } from "../support/whep-client.ts";
 import { atCleanup, cleanup, intArg, leftovers, log, needles, runBench, trackDir, trackPid, trackPrefix } from "./kit/bench.ts";
 
 const CYCLES = intArg("--cycles", 1000);
@@ -70,12 +78,34 @@ async function keyShapes(redis: Redis, prefix: string): Promise<Map<string, numb
 }
 const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
-/** `p` or a rejection after `ms`. */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+/**
+ * A key shape made per request (ids in its name: a job, a session, a viewer) or one of a
+ * queue's finished sets: these must come back to the baseline. The others are one per camera
+ * or per queue (a queue's id counter, event stream and meta, a camera's status).
+ */
+const perRequest = (shape: string) => shape.includes("*") || /:(completed|failed)$/.test(shape);
+/** Keys of the per-request shapes. */
+const perRequestKeys = (m: Map<string, number>) => [...m].filter(([shape]) => perRequest(shape)).reduce((a, [, n]) => a + n, 0);
+
+/**
+ * `p` or a rejection after `ms`. At that moment `onTimeout` is called; the function it returns
+ * is told, when `p` settles, how long it took in all (ms) and what it settled with.
+ */
+function within<T>(p: Promise<T>, ms: number, what: string, onTimeout?: () => (tookMs: number, value: T | Error) => void): Promise<T> {
+  const t0 = Date.now();
   let t: ReturnType<typeof setTimeout>;
-  return Promise.race([p, new Promise<never>((_, rej) => (t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms)))]).finally(() =>
-    clearTimeout(t),
-  );
+  const timeout = new Promise<never>((_, rej) => {
+    t = setTimeout(() => {
+      const settled = onTimeout?.();
+      if (settled)
+        p.then(
+          (v) => settled(Date.now() - t0, v),
+          (e: Error) => settled(Date.now() - t0, e),
+        );
+      rej(new Error(`${what}: no answer within ${ms} ms`));
+    }, ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
 async function main(): Promise<void> {
@@ -119,39 +149,69 @@ async function main(): Promise<void> {
     const baselineShapes = await keyShapes(redis, prefix);
     const baselineKeys = total(baselineShapes);
     const recordings: string[] = [];
+    /** Operations that had no answer within OP_TIMEOUT_MS: when they started after the last kill, what came and when. */
+    const slow: { cycle: number; tag: string; after_kill_s: number | null; took_ms: number | null; answer: string }[] = [];
+    let lastKillAt: number | undefined;
+    /** The `onTimeout` of `within` for cycle `i`: records the slow operation; `then` gets its late answer. */
+    const slowOp =
+      <T>(i: number, tag: string, startedAt: number, then?: (value: T) => void) =>
+      () => {
+        const entry = {
+          cycle: i,
+          tag,
+          after_kill_s: lastKillAt === undefined ? null : (startedAt - lastKillAt) / 1000,
+          took_ms: null as number | null,
+          answer: "none",
+        };
+        slow.push(entry);
+        log(`slow: cycle ${i} ${tag}, started ${entry.after_kill_s?.toFixed(1) ?? "-"} s after the last kill: no answer within ${OP_TIMEOUT_MS} ms`);
+        return (tookMs: number, v: T | Error) => {
+          entry.took_ms = tookMs;
+          const status = (v as { status?: number }).status;
+          entry.answer = v instanceof Error ? `error ${status ?? v.message.slice(0, 60)}` : status !== undefined ? String(status) : "viewer";
+          log(`late answer: cycle ${i} ${tag} after ${tookMs} ms: ${entry.answer}`);
+          if (!(v instanceof Error)) then?.(v);
+        };
+      };
 
     const op = async (i: number): Promise<void> => {
       const kind = (["hls", "snapshot", "whep", "recording"] as const)[i % 4] as Kind;
       const cam: CameraName = kind === "recording" || kind === "whep" ? (i % 3 === 0 ? "flaky" : "healthy") : CAMERAS[Math.floor(i / 4) % 3]!;
       const tag = `${kind}/${cam}`;
+      const startedAt = Date.now();
       try {
         if (kind === "hls") {
           const start = api.call("POST", "/v1/streams/start", { camera_id: cam });
           // A start answered after the timeout is stopped when it comes, so no session is left.
-          let timedOut = false;
-          void start.then(
-            (late) => {
-              if (timedOut && late.status === 200) void api.call("POST", "/v1/streams/stop", { session_id: late.json.session_id });
-            },
-            () => {},
+          const s = await within(
+            start,
+            OP_TIMEOUT_MS,
+            tag,
+            slowOp(i, tag, startedAt, (v: Awaited<typeof start>) => {
+              if (v.status === 200) void api.call("POST", "/v1/streams/stop", { session_id: v.json.session_id });
+            }),
           );
-          const s = await within(start, OP_TIMEOUT_MS, tag).catch((err) => {
-            timedOut = true;
-            throw err;
-          });
           if (s.status !== 200) return count(`${tag} ${s.status}`);
-          const pl = await within(fetch(`${api.base}${s.json.hls_url}`), OP_TIMEOUT_MS, tag);
+          const pl = await within(fetch(`${api.base}${s.json.hls_url}`), OP_TIMEOUT_MS, tag, slowOp(i, `${tag} playlist`, startedAt));
           await pl.arrayBuffer();
           await api.call("POST", "/v1/streams/stop", { session_id: s.json.session_id });
           count(`${tag} playlist ${pl.status}`);
         } else if (kind === "snapshot") {
-          const r = await within(api.call("GET", `/v1/cameras/${cam}/snapshot`), OP_TIMEOUT_MS, tag);
+          const r = await within(api.call("GET", `/v1/cameras/${cam}/snapshot`), OP_TIMEOUT_MS, tag, slowOp(i, tag, startedAt));
           count(`${tag} ${r.status}`);
         } else if (kind === "whep") {
-          const v = await within(connectWhep(api.base, cam, TEST_TOKEN), OP_TIMEOUT_MS, tag).catch((e: Error & { status?: number }) => {
-            count(`${tag} ${e.status ?? e.message.slice(0, 40)}`);
-            return undefined;
-          });
+          // A viewer connected after the timeout leaves at once, so no viewer is left.
+          const leave = (late: WhepViewer) => {
+            if (late.location)
+              void fetch(new URL(late.location, api.base), { method: "DELETE", headers: { authorization: `Bearer ${TEST_TOKEN}` } }).catch(() => {});
+            void late.close();
+          };
+          const v = await within(connectWhep(api.base, cam, TEST_TOKEN), OP_TIMEOUT_MS, tag, slowOp(i, tag, startedAt, leave)).catch(
+            (e: Error & { status?: number }) => {
+              count(`${tag} ${e.status ?? e.message.slice(0, 40)}`);
+              return undefined;
+            },
+          );
           if (!v) return;
           const t0 = Date.now();
           while (v.frames.length === 0 && Date.now() - t0 < 5000) await Bun.sleep(50);
@@ -159,7 +219,15 @@ async function main(): Promise<void> {
           if (v.location) await fetch(new URL(v.location, api.base), { method: "DELETE", headers: { authorization: `Bearer ${TEST_TOKEN}` } }).catch(() => {});
           await v.close();
         } else {
-          const r = await within(api.call("POST", "/v1/recordings", { camera_id: cam, max_duration_s: 2 }), OP_TIMEOUT_MS, tag);
+          // A recording started after the timeout is checked with the others.
+          const r = await within(
+            api.call("POST", "/v1/recordings", { camera_id: cam, max_duration_s: 2 }),
+            OP_TIMEOUT_MS,
+            tag,
+            slowOp(i, tag, startedAt, (late: { status: number; json: any }) => {
+              if (late.status === 201) recordings.push(late.json.id);
+            }),
+          );
           if (r.status === 201) recordings.push(r.json.id);
           count(`${tag} ${r.status}`);
         }
@@ -178,6 +246,7 @@ async function main(): Promise<void> {
         if (i > 0 && i % KILL_EVERY === 0) {
           log(`cycle ${i}: SIGKILL worker-b (${workerB.pid})`);
           await workerB.kill();
+          lastKillAt = Date.now();
           workerB = await startWorker("worker-b");
           trackPid(workerB.pid);
         }
@@ -204,8 +273,6 @@ async function main(): Promise<void> {
     for (let waited = 0; waited < 30_000 && (await pending()) > 0; waited += 1000) await Bun.sleep(1000);
     await Bun.sleep(4000);
     const end = { api: rssMb(api.pid), a: rssMb(workerA.pid) };
-    const endShapes = await keyShapes(redis, prefix);
-    const endKeys = total(endShapes);
     const ffmpeg = ffmpegLeft(ports);
 
     let valid = 0;
@@ -219,28 +286,59 @@ async function main(): Promise<void> {
       if (!errors && probeDuration(file) > 0) valid++;
       else invalid.push(`${id}: ${errors.slice(0, 120)}`);
     }
+
+    // Finished request jobs stay up to their retention and are swept every FINISHED_SWEEP_EVERY_MS:
+    // count the keys once the last ones are past it, or once the per-request keys are back at the baseline.
+    const retentionMs = FINISHED_JOB_RETENTION.failedS * 1000 + FINISHED_SWEEP_EVERY_MS + 10_000;
+    const cyclesEnd = t0 + elapsedS * 1000;
+    log(`waiting up to ${((cyclesEnd + retentionMs - Date.now()) / 1000).toFixed(0)} s for the finished-job retention before counting Redis keys`);
+    let endShapes = await keyShapes(redis, prefix);
+    while (perRequestKeys(endShapes) > perRequestKeys(baselineShapes) && Date.now() < cyclesEnd + retentionMs) {
+      await Bun.sleep(5000);
+      endShapes = await keyShapes(redis, prefix);
+    }
+    const keysWaitS = (Date.now() - cyclesEnd) / 1000;
+    const endKeys = total(endShapes);
+    const differing = [...new Set([...baselineShapes.keys(), ...endShapes.keys()])]
+      .sort()
+      .filter((shape) => (endShapes.get(shape) ?? 0) !== (baselineShapes.get(shape) ?? 0))
+      .map((shape) => ({ shape, per_request: perRequest(shape), baseline: baselineShapes.get(shape) ?? 0, end: endShapes.get(shape) ?? 0 }));
     const growth = (a: number, b: number) => ((b - a) / a) * 100;
     const w = warm ?? end;
     console.log(`\nsoak: ${CYCLES} cycles, ${PARALLEL} at a time, worker-b killed every ${KILL_EVERY}, ${elapsedS.toFixed(0)} s`);
     console.log(`ffmpeg processes left:      ${ffmpeg} (target 0)`);
     console.log(`RSS api after warm-up:      ${w.api.toFixed(1)} -> ${end.api.toFixed(1)} MB (${growth(w.api, end.api).toFixed(1)} %, target < 10 %)`);
     console.log(`RSS worker-a after warm-up: ${w.a.toFixed(1)} -> ${end.a.toFixed(1)} MB (${growth(w.a, end.a).toFixed(1)} %, target < 10 %)`);
-    console.log(`Redis keys of the prefix:   ${baselineKeys} before, ${endKeys} after`);
-    for (const [shape, n] of [...endShapes].sort())
-      if (n !== (baselineShapes.get(shape) ?? 0)) console.log(`  ${shape.padEnd(48)} ${baselineShapes.get(shape) ?? 0} -> ${n}`);
+    console.log(
+      `Redis keys of the prefix:   ${baselineKeys} before, ${endKeys} after (${keysWaitS.toFixed(0)} s after the last cycle); ` +
+        `per request ${perRequestKeys(baselineShapes)} -> ${perRequestKeys(endShapes)} (target: the baseline)`,
+    );
+    for (const d of differing) console.log(`  ${d.shape.padEnd(48)} ${d.baseline} -> ${d.end}  ${d.per_request ? "per request" : "per camera or queue"}`);
     console.log(`recordings valid (ffmpeg):  ${valid}/${recordings.length}`);
     for (const line of invalid.slice(0, 10)) console.log(`  invalid ${line}`);
     console.log("outcomes:");
     for (const [k, n] of [...outcomes].sort()) console.log(`  ${k.padEnd(50)} ${n}`);
+    console.log(`slower than ${OP_TIMEOUT_MS} ms:        ${slow.length} (started s after the last kill; negative: before it)`);
+    for (const o of slow)
+      console.log(
+        `  cycle ${String(o.cycle).padStart(4)} ${o.tag.padEnd(24)} started ${o.after_kill_s?.toFixed(1) ?? "-"} s, answer ${o.answer}${o.took_ms === null ? "" : ` after ${o.took_ms} ms`}`,
+      );
     console.log(
       JSON.stringify({
         cycles: CYCLES,
         elapsed_s: elapsedS,
         ffmpeg_left: ffmpeg,
         rss_mb: { warm: w, end },
-        redis_keys: { baseline: baselineKeys, end: endKeys },
+        redis_keys: {
+          baseline: baselineKeys,
+          end: endKeys,
+          per_request: { baseline: perRequestKeys(baselineShapes), end: perRequestKeys(endShapes) },
+          waited_s: keysWaitS,
+          differing,
+        },
         recordings: { valid, total: recordings.length },
         outcomes: Object.fromEntries(outcomes),
+        slow,
       }),
     );
   } finally {
