@@ -93,7 +93,7 @@ export class CameraHolder {
     let supervisor = new SourceSupervisor(deps, camera, pipeline);
     let sourceSeen = startedAt;
     let end: HolderEnd | undefined;
-    let lastTotal = 0;
+    let lastMembers = new Set<string>();
     try {
       await deps.status.write(camera.id, { holder: deps.workerId });
       let consumersWritten = "";
@@ -108,8 +108,10 @@ export class CameraHolder {
         else if (tick.stopRequestedAt >= startedAt) end = "stopped";
         if (!tick.fenceOwned || end !== undefined) break;
         const leases = tick.leases;
-        if (leases.total > lastTotal) supervisor.wake();
-        lastTotal = leases.total;
+        // A new lease cuts a retry backoff short: a new member, not a higher count (one request's
+        // lease may end in the same tick as the next one's arrives).
+        if (tick.members.some((m) => !lastMembers.has(m))) supervisor.wake();
+        lastMembers = new Set(tick.members);
         zeroSince = leases.total > 0 ? undefined : (zeroSince ?? Date.now());
         if (zeroSince !== undefined && Date.now() - zeroSince >= deps.graceMs) {
           end = "idle";

@@ -30,6 +30,8 @@ export type HolderTick =
       readonly sourceChangedAt: number;
       /** The camera's unexpired leases. */
       readonly leases: LeaseCount;
+      /** Their members (`<kind>:<id>`), so a holder can tell a new lease from one that ended. */
+      readonly members: readonly string[];
     };
 
 /**
@@ -44,5 +46,5 @@ export async function holderTick(redis: Redis, keys: Keys, cameraId: string, tok
     [token, fenceTtlMs, now],
   )) as [0] | [1, string, string, string[]];
   if (r[0] !== 1) return { fenceOwned: false };
-  return { fenceOwned: true, stopRequestedAt: Number(r[1]), sourceChangedAt: Number(r[2]), leases: countLeases(r[3]) };
+  return { fenceOwned: true, stopRequestedAt: Number(r[1]), sourceChangedAt: Number(r[2]), leases: countLeases(r[3]), members: r[3] };
 }

@@ -10,6 +10,7 @@ import { Keys } from "../../src/state/keys.ts";
 import { LeaseStore } from "../../src/state/lease-store.ts";
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, type CamserverProcess } from "../support/camserver.ts";
+import { freePort } from "../support/ports.ts";
 import { startFlakyCamera, startRtspCamera, type TestbedServer } from "../support/testbed.ts";
 
 let cam: TestbedServer;
@@ -99,4 +100,27 @@ describe("reconnects", () => {
     await leases.release("late", "snapshot", "test");
     expect(await eventually(() => ffmpegPids(`127.0.0.1:${flaky.port}/`).length === 0, 6000)).toBe(true);
   }, 30_000);
+
+  it("cuts a retry backoff short when one lease ends in the same tick as a new one arrives", async () => {
+    // Nothing listens on the port: every attempt is refused at once and the backoff doubles.
+    const r = await server.call("POST", "/v1/cameras", { id: "refuser", name: "refuser", source_url: `rtsp://127.0.0.1:${freePort()}/stream1` });
+    expect(r.status).toBe(201);
+    const keys = new Keys(prefix);
+    const failures = new Set<string>();
+    const lastFailure = async () => (await server.call("GET", "/v1/cameras/refuser")).json.last_error?.at as string | undefined;
+    await new LeaseStore(redis, keys).put("refuser", "snapshot", "first", Date.now() + 60_000);
+    // Failures at about 0, 1, 3 and 7 s: the next wait is 8 s.
+    expect(await eventually(async () => failures.add((await lastFailure()) ?? "").size >= 5, 20_000)).toBe(true);
+    // One request's lease ends and the next one's arrives at once: the count stays 1.
+    const swappedAt = Date.now();
+    await redis
+      .multi()
+      .zrem(keys.leases("refuser"), "snapshot:first")
+      .zadd(keys.leases("refuser"), Date.now() + 60_000, "snapshot:second")
+      .exec();
+    const before = await lastFailure();
+    expect(await eventually(async () => (await lastFailure()) !== before, 6000)).toBe(true);
+    expect(Date.now() - swappedAt).toBeLessThan(3000);
+    await redis.del(keys.leases("refuser"));
+  }, 40_000);
 });

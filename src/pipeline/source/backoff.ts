@@ -1,5 +1,5 @@
 /**
- * Reconnect delays: 1 s doubling to 30 s (issue 3), reset by a success.
+ * Reconnect delays: 1 s doubling to 30 s (docs/architecture.md, "The holder"), reset by a success.
  */
 
 /** Exponential backoff state. */

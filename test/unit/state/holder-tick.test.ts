@@ -26,7 +26,13 @@ describe("holderTick", () => {
     await redis.set(keys.stopRequest(cam), "123");
     await redis.set(keys.sourceChange(cam), "456");
     const t = await holderTick(redis, keys, cam, fence.token, 30_000);
-    expect(t).toEqual({ fenceOwned: true, stopRequestedAt: 123, sourceChangedAt: 456, leases: { total: 3, byKind: { hls: 1, webrtc: 2 } } });
+    expect(t).toEqual({
+      fenceOwned: true,
+      stopRequestedAt: 123,
+      sourceChangedAt: 456,
+      leases: { total: 3, byKind: { hls: 1, webrtc: 2 } },
+      members: expect.arrayContaining(["hls:s1", "webrtc:v1", "webrtc:v2"]),
+    });
     expect(await redis.pttl(keys.fence(cam))).toBeGreaterThan(25_000);
   });
 
@@ -41,6 +47,7 @@ describe("holderTick", () => {
       stopRequestedAt: 0,
       sourceChangedAt: 0,
       leases: { total: 1, byKind: { record: 1 } },
+      members: ["record:r"],
     });
     expect(await redis.zcard(keys.leases(cam))).toBe(1);
   });
