@@ -160,7 +160,8 @@ async function main(): Promise<void> {
 
   const clip = `${clipsDir()}/cam720.mp4`;
   const dataDir = trackDir(tempDir("bench-idle-data"));
-  const env = { REDIS_URL: url, REDIS_PREFIX: PREFIX, DATA_DIR: dataDir, LOG_LEVEL: "info" };
+  // File cameras must live in MEDIA_DIR: the clips directory is it.
+  const env = { REDIS_URL: url, REDIS_PREFIX: PREFIX, DATA_DIR: dataDir, MEDIA_DIR: clipsDir(), LOG_LEVEL: "info" };
   const server: CamserverProcess = await startCamserver("start", env);
   trackPid(server.pid);
   atCleanup(async () => server.stop(20_000));
