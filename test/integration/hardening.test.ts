@@ -87,11 +87,14 @@ describe("API token on the console", () => {
   it("prints a generated token once, and never a configured one", async () => {
     const dir = tempDir("token-print");
     const env = { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("tokenprint"), DATA_DIR: dir, API_TOKEN: "" };
+    // The address is printed after "worker ready", which is all startCamserver waits for.
     const first = await startCamserver("start", env);
+    await first.waitFor(/camserver: open http/);
     await first.stop();
     const token = readFileSync(`${dir}/api-token`, "utf8").trim();
     expect(first.output()).toContain(token);
     const second = await startCamserver("start", env);
+    await second.waitFor(/camserver: open http/);
     await second.stop();
     expect(second.output()).toContain("camserver: open http://localhost:");
     expect(second.output()).not.toContain(token);
