@@ -36,9 +36,9 @@ export class WebRtcRequests extends RequestQueue<WebRtcOfferJob, WebRtcOfferResu
       const answer = await this.signals.takeAnswer(viewerId);
       if (answer === undefined) throw new DomainError(`camera ${cameraId}: the answer to the offer expired before it was read`);
       return { viewerId, sdp: answer };
-    } catch (err) {
+    } finally {
+      // The offer stays while the request runs (a job run again after its worker died reads it).
       await this.signals.forgetOffer(viewerId);
-      throw err;
     }
   }
 }

@@ -33,7 +33,8 @@ export function webrtcOfferProcessor(deps: WebRtcOfferDeps) {
     domainFailure(async () => {
       const { cameraId, viewerId } = job.data;
       const camera = await deps.cameras.get(cameraId);
-      const sdp = await deps.signals.takeOffer(viewerId);
+      // Read, not taken: a run of this job after its worker died must find the offer too.
+      const sdp = await deps.signals.readOffer(viewerId);
       if (sdp === null) throw new BadRequestError(`camera ${cameraId}: the offer expired before a worker took it`);
       const requestedAt = Date.now();
       await deps.leases.put(cameraId, "webrtc", viewerId, requestedAt + FIRST_LEASE_MS);

@@ -35,12 +35,16 @@ export class WebRtcSignals {
     await this.redis.set(this.keys.webrtcOffer(viewerId), sdp, "PX", ttlMs);
   }
 
-  /** Takes (reads and deletes) a viewer's offer. @returns the SDP, or null once it expired or was taken */
-  async takeOffer(viewerId: string): Promise<string | null> {
-    return this.redis.getdel(this.keys.webrtcOffer(viewerId));
+  /**
+   * Reads a viewer's offer. It stays until the API forgets it (`forgetOffer`, when its request
+   * ends) or it expires, so a job run again after its worker died reads it too.
+   * @returns the SDP, or null once it expired or was forgotten
+   */
+  async readOffer(viewerId: string): Promise<string | null> {
+    return this.redis.get(this.keys.webrtcOffer(viewerId));
   }
 
-  /** Forgets an offer and its answer (a request that failed or timed out). */
+  /** Forgets an offer and its answer (its request ended: answered, failed or timed out). */
   async forgetOffer(viewerId: string): Promise<void> {
     await this.redis.del(this.keys.webrtcOffer(viewerId), this.keys.webrtcAnswer(viewerId));
   }
