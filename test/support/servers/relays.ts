@@ -156,6 +156,9 @@ export async function startVlcRtspServer(o: RelayOptions): Promise<RelayServer> 
       "dummy",
       "--ignore-config",
       "--no-stats",
+      // A FIFO cannot be peeked: without the demuxer named, VLC's probe sometimes picks another
+      // (seen: "mjpeg demux error: cannot peek") and exits.
+      "--demux=ts",
       fifo,
       "--sout",
       `#rtp{sdp=rtsp://127.0.0.1:${port}/${path}}`,
