@@ -10,6 +10,35 @@ import { InvalidFieldError } from "../errors.ts";
 export const NAL_LENGTH_BYTES = 4;
 
 /**
+ * A sample's NAL units, to be written in the AVC sample format straight into a fragment's
+ * `mdat` (each after its 4-byte length): the bytes are copied once, into the fragment.
+ */
+export interface AvccNalUnits {
+  /** NAL units of one access unit in decoding order, header byte included, none empty. */
+  readonly nalus: readonly Uint8Array[];
+  /** Bytes of the sample as written: sum(4 + nalu.byteLength). */
+  readonly byteLength: number;
+}
+
+/**
+ * Checks NAL units for a sample and sums its size, without copying them.
+ * @throws InvalidFieldError for an empty NAL unit (as {@link avccSample})
+ */
+export function avccNalUnits(nalus: readonly Uint8Array[]): AvccNalUnits {
+  return { nalus, byteLength: avccSize(nalus) };
+}
+
+function avccSize(nalus: readonly Uint8Array[]): number {
+  let size = 0;
+  for (let i = 0; i < nalus.length; i++) {
+    const n = nalus[i]!.byteLength;
+    if (n === 0) throw new InvalidFieldError("AVC sample", `nalus[${i}].byteLength`, 0);
+    size += NAL_LENGTH_BYTES + n;
+  }
+  return size;
+}
+
+/**
  * Converts NAL units (no start codes) to one AVCC sample payload with 4-byte lengths. Every
  * NAL unit is kept, parameter sets and access unit delimiters included.
  * @param nalus NAL units of one access unit in decoding order, header byte included
@@ -18,13 +47,7 @@ export const NAL_LENGTH_BYTES = 4;
  *   for some readers, and a sample carries whole NAL units)
  */
 export function avccSample(nalus: readonly Uint8Array[]): Uint8Array {
-  let size = 0;
-  for (let i = 0; i < nalus.length; i++) {
-    const n = nalus[i]!.byteLength;
-    if (n === 0) throw new InvalidFieldError("AVC sample", `nalus[${i}].byteLength`, 0);
-    size += NAL_LENGTH_BYTES + n;
-  }
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(avccSize(nalus));
   let o = 0;
   for (const nalu of nalus) {
     const n = nalu.byteLength;

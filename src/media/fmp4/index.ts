@@ -4,7 +4,7 @@
  * recordings, and the readers that take them apart again. Pure: bytes in, bytes out.
  */
 
-export { avccSample, NAL_LENGTH_BYTES } from "./avcc-sample.ts";
+export { type AvccNalUnits, avccNalUnits, avccSample, NAL_LENGTH_BYTES } from "./avcc-sample.ts";
 export {
   type Box,
   type BoxHeader,
@@ -33,6 +33,7 @@ export {
   type Fmp4FragmentOptions,
   type Fmp4FragmentParts,
   type Fmp4Sample,
+  type SamplePayload,
   mediaFragment,
   mediaFragmentParts,
   SEGMENT_BRANDS,

@@ -20,13 +20,21 @@
  */
 
 import { InvalidFieldError, TooLargeError } from "../errors.ts";
+import { type AvccNalUnits, avccSample } from "./avcc-sample.ts";
 import { BoxWriter } from "./box-writer.ts";
 import { NON_SYNC_SAMPLE_FLAGS, SYNC_SAMPLE_FLAGS, TfhdFlags, TrunFlags } from "./sample-flags.ts";
 
-/** One sample (one access unit) of a fragment. */
-export interface Fmp4Sample {
-  /** AVCC payload: NAL units each prefixed with a 4-byte big-endian length (see `avccSample`). */
-  readonly data: Uint8Array;
+/**
+ * A sample's payload: AVCC bytes (NAL units each prefixed with a 4-byte big-endian length,
+ * see `avccSample`), or the NAL units themselves (`avccNalUnits`), which the fragment writes
+ * in that format with one copy fewer.
+ */
+export type SamplePayload = Uint8Array | AvccNalUnits;
+
+/** One sample (one access unit) of a fragment; `D` is its payload's form. */
+export interface Fmp4Sample<D extends SamplePayload = Uint8Array> {
+  /** The payload; `data.byteLength` is the sample's size in the `trun`. */
+  readonly data: D;
   /** Duration in ticks of the track timescale, 0..2^32-1. */
   readonly duration: number;
   /** True for an IDR: a sync sample (sample_depends_on = 2, non-sync flag clear). */
@@ -39,13 +47,13 @@ export interface Fmp4Sample {
 }
 
 /** What {@link mediaFragment} writes. */
-export interface Fmp4FragmentOptions {
+export interface Fmp4FragmentOptions<D extends SamplePayload = Uint8Array> {
   /** mfhd sequence_number, 0..2^32-1: starts at 1 and grows by 1 per fragment (§8.8.5.3). */
   readonly sequenceNumber: number;
   /** tfdt baseMediaDecodeTime: decoding time of the first sample in track ticks, 0..2^53-1. */
   readonly baseDecodeTime: number;
   /** The samples in decoding order; at least one. */
-  readonly samples: readonly Fmp4Sample[];
+  readonly samples: readonly Fmp4Sample<D>[];
   /**
    * track_ID, as in the init segment.
    * @defaultValue 1
@@ -62,7 +70,7 @@ export interface Fmp4FragmentOptions {
 export interface Fmp4FragmentParts {
   /** `styp` (when asked for), `moof` and the 8-byte `mdat` header. */
   readonly header: Uint8Array;
-  /** The samples' `data`, the same objects as given, in order: the `mdat` payload. */
+  /** The samples' `data` in order (the same objects where given as bytes): the `mdat` payload. */
   readonly payloads: readonly Uint8Array[];
   /** header.byteLength plus the payloads' bytes. */
   readonly byteLength: number;
@@ -89,11 +97,21 @@ const TRUN_FLAGS =
  *   `samples[3].duration`), or no samples
  * @throws TooLargeError when the `mdat` would exceed 2^32 - 1 bytes
  */
-export function mediaFragment(o: Fmp4FragmentOptions): Uint8Array {
+export function mediaFragment<D extends SamplePayload>(o: Fmp4FragmentOptions<D>): Uint8Array {
   const dataBytes = checkOptions(o);
   const w = new BoxWriter(headerBytes(o) + dataBytes);
   writeHeader(w, o, dataBytes);
-  for (const s of o.samples) w.bytes(s.data);
+  for (const s of o.samples) {
+    const d: SamplePayload = s.data;
+    if (d instanceof Uint8Array) {
+      w.bytes(d);
+      continue;
+    }
+    for (const nalu of d.nalus) {
+      w.u32(nalu.byteLength);
+      w.bytes(nalu);
+    }
+  }
   return w.finish();
 }
 
@@ -102,19 +120,23 @@ export function mediaFragment(o: Fmp4FragmentOptions): Uint8Array {
  * a writer can send them (`writev`) without copying the samples into one buffer.
  * @throws the same errors as {@link mediaFragment}
  */
-export function mediaFragmentParts(o: Fmp4FragmentOptions): Fmp4FragmentParts {
+export function mediaFragmentParts<D extends SamplePayload>(o: Fmp4FragmentOptions<D>): Fmp4FragmentParts {
   const dataBytes = checkOptions(o);
   const w = new BoxWriter(headerBytes(o));
   writeHeader(w, o, dataBytes);
   const header = w.finish();
-  return { header, payloads: o.samples.map((s) => s.data), byteLength: header.byteLength + dataBytes };
+  const payloads = o.samples.map((s): Uint8Array => {
+    const d: SamplePayload = s.data;
+    return d instanceof Uint8Array ? d : avccSample(d.nalus);
+  });
+  return { header, payloads, byteLength: header.byteLength + dataBytes };
 }
 
-function headerBytes(o: Fmp4FragmentOptions): number {
+function headerBytes(o: Fmp4FragmentOptions<SamplePayload>): number {
   return (o.styp ? STYP_BYTES : 0) + MOOF_FIXED_BYTES + TRUN_SAMPLE_BYTES * o.samples.length + MDAT_HEADER_BYTES;
 }
 
-function writeHeader(w: BoxWriter, o: Fmp4FragmentOptions, dataBytes: number): void {
+function writeHeader(w: BoxWriter, o: Fmp4FragmentOptions<SamplePayload>, dataBytes: number): void {
   if (o.styp) {
     const styp = w.open("styp");
     w.fourcc(SEGMENT_BRANDS.major);
@@ -152,7 +174,7 @@ function writeHeader(w: BoxWriter, o: Fmp4FragmentOptions, dataBytes: number): v
 }
 
 /** Validates the options; returns the bytes of all samples. */
-function checkOptions(o: Fmp4FragmentOptions): number {
+function checkOptions(o: Fmp4FragmentOptions<SamplePayload>): number {
   const name = "Fmp4FragmentOptions";
   checkInt(name, "sequenceNumber", o.sequenceNumber, 0, 0xffffffff);
   checkInt(name, "baseDecodeTime", o.baseDecodeTime, 0, Number.MAX_SAFE_INTEGER);

@@ -22,7 +22,11 @@
  */
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { DecodeTimeOrderError, MediaError } from "../../media/errors.ts";
-import { initSegment, mediaFragment, SampleBuilder, type TimedSample } from "../../media/fmp4/index.ts";
+import { type AvccNalUnits, avccNalUnits, initSegment, mediaFragment, SampleBuilder, type TimedSample } from "../../media/fmp4/index.ts";
+
+/** Samples keep their NAL units until the part is written: copied once, into the fragment. */
+type Sample = TimedSample<AvccNalUnits>;
+const newSampleBuilder = () => new SampleBuilder({ payload: avccNalUnits });
 import { parameterSetsOf, sameBytes } from "../../media/parameter-sets.ts";
 
 /** Ticks per second of the pipeline's timestamps and of the fMP4 track. */
@@ -108,7 +112,7 @@ interface OpenSegment {
 interface OpenPart {
   readonly startDts: number;
   readonly independent: boolean;
-  readonly samples: TimedSample[];
+  readonly samples: Sample[];
   duration: number;
 }
 
@@ -120,7 +124,7 @@ export class Fmp4Segmenter {
   private readonly partTargetTicks: number;
   private readonly minSegmentTicks: number;
   private readonly maxSegmentTicks: number;
-  private builder = new SampleBuilder();
+  private builder = newSampleBuilder();
   private segment: OpenSegment | undefined;
   private part: OpenPart | undefined;
   private frame: number | undefined;
@@ -175,7 +179,7 @@ export class Fmp4Segmenter {
       this.skipped++;
       return events;
     }
-    let sample: TimedSample | undefined;
+    let sample: Sample | undefined;
     try {
       sample = this.builder.push(au);
     } catch (err) {
@@ -215,7 +219,7 @@ export class Fmp4Segmenter {
 
   private end(events: SegmenterEvent[], discontinuity: boolean): void {
     const last = this.builder.flush(this.frameDuration);
-    this.builder = new SampleBuilder();
+    this.builder = newSampleBuilder();
     if (last && this.part) this.addSample(last);
     this.closePart(events, undefined, false);
     this.closeSegment(events);
@@ -224,7 +228,7 @@ export class Fmp4Segmenter {
     if (discontinuity && this.started) this.discontinuityNext = true;
   }
 
-  private addSample(s: TimedSample): void {
+  private addSample(s: Sample): void {
     if (this.frame === undefined) {
       this.frame = Math.min(CLOCK, Math.max(90, s.duration));
       const n = Math.max(1, Math.round(this.partTargetTicks / this.frame));
@@ -250,7 +254,7 @@ export class Fmp4Segmenter {
         // No usable parameter sets: this keyframe cannot start a segment.
         this.skipped++;
         this.waitingForKeyframe = true;
-        this.builder = new SampleBuilder();
+        this.builder = newSampleBuilder();
         return;
       }
       if (this.initIndex > 0) this.discontinuityNext = true;

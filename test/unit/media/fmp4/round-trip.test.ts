@@ -7,6 +7,8 @@ import { InvalidFieldError, TooLargeError } from "../../../../src/media/errors.t
 import {
   type Fmp4FragmentOptions,
   type Fmp4Sample,
+  avccNalUnits,
+  avccSample,
   initSegment,
   mediaFragment,
   mediaFragmentParts,
@@ -68,6 +70,24 @@ describe("fragment round trip", () => {
       expect(toHex(whole)).toBe(toHex(mediaFragment(o)));
       parts.payloads.forEach((p, i) => expect(p).toBe(o.samples[i]!.data));
     }
+  });
+
+  it("writes samples given as NAL units (avccNalUnits) byte for byte as their AVCC bytes, whole and in parts", () => {
+    for (let k = 0; k < 50; k++) {
+      const o = randomOptions();
+      const nalus = o.samples.map(() => Array.from({ length: 1 + int(4) }, () => Uint8Array.from({ length: 1 + int(2000) }, () => int(256))));
+      const asBytes = { ...o, samples: o.samples.map((s, i) => ({ ...s, data: avccSample(nalus[i]!) })) };
+      const asNalus = { ...o, samples: o.samples.map((s, i) => ({ ...s, data: avccNalUnits(nalus[i]!) })) };
+      const whole = toHex(mediaFragment(asBytes));
+      expect(toHex(mediaFragment(asNalus))).toBe(whole);
+      const parts = mediaFragmentParts(asNalus);
+      expect(toHex(concat([parts.header, ...parts.payloads]))).toBe(whole);
+      expect(parts.byteLength).toBe(whole.length / 2);
+    }
+  });
+
+  it("refuses an empty NAL unit in a sample given as NAL units", () => {
+    expect(() => avccNalUnits([hex("65"), new Uint8Array(0)])).toThrow(InvalidFieldError);
   });
 
   it("finds every fragment and its samples in init + fragments stored as one file", () => {
