@@ -103,7 +103,7 @@ export class CameraHolder {
           end = "aborted";
           break;
         }
-        const tick = await holderTick(deps.redis, deps.keys, camera.id, fence.token, fence.ttlMs);
+        const tick = await holderTick(deps.redis, deps.keys, fence);
         if (!tick.fenceOwned) end = "fence-lost";
         else if (tick.stopRequestedAt >= startedAt) end = "stopped";
         if (!tick.fenceOwned || end !== undefined) break;

@@ -6,6 +6,7 @@
  * GETs, in one script instead of five round trips (docs/architecture.md, "The holder").
  */
 import type Redis from "ioredis";
+import type { Fence } from "./fence.ts";
 import type { Keys } from "./keys.ts";
 import { countLeases, type LeaseCount } from "./lease-store.ts";
 import { LuaScript } from "./lua-script.ts";
@@ -35,16 +36,16 @@ export type HolderTick =
     };
 
 /**
- * Extends the fence of `token` on `cameraId` by `fenceTtlMs` and reads the holder's inputs.
+ * Extends `fence` by its ttlMs if its holder still owns it (as `Fence.refresh` does) and reads
+ * the holder's inputs for the fence's camera.
  * @param now epoch ms; leases that expired by then are dropped
  * @throws the Redis error when Redis cannot be reached (the holder's loop ends with it)
  */
-export async function holderTick(redis: Redis, keys: Keys, cameraId: string, token: string, fenceTtlMs: number, now = Date.now()): Promise<HolderTick> {
-  const r = (await TICK.run(
-    redis,
-    [keys.fence(cameraId), keys.leases(cameraId), keys.stopRequest(cameraId), keys.sourceChange(cameraId)],
-    [token, fenceTtlMs, now],
-  )) as [0] | [1, string, string, string[]];
+export async function holderTick(redis: Redis, keys: Keys, fence: Fence, now = Date.now()): Promise<HolderTick> {
+  const cam = fence.cameraId;
+  const r = (await TICK.run(redis, [keys.fence(cam), keys.leases(cam), keys.stopRequest(cam), keys.sourceChange(cam)], [fence.token, fence.ttlMs, now])) as
+    | [0]
+    | [1, string, string, string[]];
   if (r[0] !== 1) return { fenceOwned: false };
   return { fenceOwned: true, stopRequestedAt: Number(r[1]), sourceChangedAt: Number(r[2]), leases: countLeases(r[3]), members: r[3] };
 }

@@ -17,7 +17,7 @@ const leases = new LeaseStore(redis, keys);
 describe("holderTick", () => {
   it("extends the owner's fence and reads leases by kind, the stop request and the source change", async () => {
     const cam = cameraId();
-    const fence = new Fence(redis, keys, cam, "w", 1000);
+    const fence = new Fence(redis, keys, cam, "w", 30_000);
     expect(await fence.acquire()).toBe(true);
     const now = Date.now();
     await leases.put(cam, "hls", "s1", now + 60_000);
@@ -25,7 +25,8 @@ describe("holderTick", () => {
     await leases.put(cam, "webrtc", "v2", now + 60_000);
     await redis.set(keys.stopRequest(cam), "123");
     await redis.set(keys.sourceChange(cam), "456");
-    const t = await holderTick(redis, keys, cam, fence.token, 30_000);
+    await redis.pexpire(keys.fence(cam), 1000); // nearly lapsed: the tick extends it to the fence's 30 s
+    const t = await holderTick(redis, keys, fence);
     expect(t).toEqual({
       fenceOwned: true,
       stopRequestedAt: 123,
@@ -42,7 +43,7 @@ describe("holderTick", () => {
     await fence.acquire();
     await leases.put(cam, "snapshot", "old", Date.now() - 1);
     await leases.put(cam, "record", "r", Date.now() + 60_000);
-    expect(await holderTick(redis, keys, cam, fence.token, 5000)).toEqual({
+    expect(await holderTick(redis, keys, fence)).toEqual({
       fenceOwned: true,
       stopRequestedAt: 0,
       sourceChangedAt: 0,
@@ -54,12 +55,12 @@ describe("holderTick", () => {
 
   it("tells a holder whose fence lapsed or was taken, and extends nothing", async () => {
     const cam = cameraId();
-    const a = new Fence(redis, keys, cam, "a", 5000);
+    const a = new Fence(redis, keys, cam, "a", 60_000);
     const b = new Fence(redis, keys, cam, "b", 5000);
-    expect(await holderTick(redis, keys, cam, a.token, 5000)).toEqual({ fenceOwned: false });
+    expect(await holderTick(redis, keys, a)).toEqual({ fenceOwned: false });
     expect(await b.acquire()).toBe(true);
     const before = await redis.pttl(keys.fence(cam));
-    expect(await holderTick(redis, keys, cam, a.token, 60_000)).toEqual({ fenceOwned: false });
+    expect(await holderTick(redis, keys, a)).toEqual({ fenceOwned: false });
     expect(await redis.pttl(keys.fence(cam))).toBeLessThanOrEqual(before);
     expect(await redis.get(keys.fence(cam))).toBe(b.token);
   });
