@@ -13,6 +13,7 @@
 import { openapi } from "@elysiajs/openapi";
 import { Elysia } from "elysia";
 import { OPENAPI_PATHS, OPENAPI_SCHEMAS } from "./openapi-operations.ts";
+import { pageSecurityHeaders } from "./page-security-headers.ts";
 
 /** Path of the OpenAPI document. */
 export const OPENAPI_PATH = "/openapi.json";
@@ -27,23 +28,18 @@ const SCALAR_SCRIPT = `${SCALAR_ORIGIN}/npm/@scalar/api-reference@${SCALAR_VERSI
 const SCALAR_INTEGRITY = "sha384-oH1C0RwqcwbVXkC+r8A+4qRoyEUQdtxAzOwumkxZtQBBcsy61FOoPt7B50OVJYYQ";
 
 /** Security headers of `/docs`: as strict as Scalar's page works with. */
-export const DOCS_SECURITY_HEADERS = {
-  "content-security-policy": [
-    "default-src 'none'",
-    `script-src ${SCALAR_ORIGIN}`,
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join("; "),
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-} as const;
+export const DOCS_SECURITY_HEADERS = pageSecurityHeaders([
+  "default-src 'none'",
+  `script-src ${SCALAR_ORIGIN}`,
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+]);
 
 const DOCS_PAGE = `<!doctype html>
 <html lang="en">

@@ -10,26 +10,22 @@
  * (the page may carry its token in the URL fragment at first load).
  */
 import { Elysia } from "elysia";
+import { pageSecurityHeaders } from "../page-security-headers.ts";
 
 /** The page's security headers. */
-export const PAGE_SECURITY_HEADERS = {
-  "content-security-policy": [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    "worker-src 'self' blob:",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; "),
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-  "x-frame-options": "DENY",
-} as const;
+export const PAGE_SECURITY_HEADERS = pageSecurityHeaders([
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "worker-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+]);
 
 const here = new URL("../web/", import.meta.url).pathname;
 
