@@ -30,7 +30,7 @@ import { startBackground } from "../support/background.ts";
 import { CameraStatusStore } from "../../src/state/camera-status-store.ts";
 import { Keys } from "../../src/state/keys.ts";
 import { LeaseStore } from "../../src/state/lease-store.ts";
-import { atCleanup, cleanup, intArg, leftovers, log, runBench, trackDir, trackPid, until } from "./kit/bench.ts";
+import { atCleanup, cleanup, intArg, leftovers, log, runBench, stringArg, trackDir, trackPid, until } from "./kit/bench.ts";
 
 const CAMERAS = intArg("--cameras", 1000);
 const LIVE = Math.min(intArg("--live", 50), CAMERAS);
@@ -38,7 +38,7 @@ const SECONDS = intArg("--seconds", 10);
 const PREFIX = "bench-idle";
 const CLK_TCK = 100;
 /** `--log FILE`: camserver's log up to the moment every camera is live. */
-const LOG_FILE = process.argv.includes("--log") ? process.argv[process.argv.indexOf("--log") + 1] : undefined;
+const LOG_FILE = stringArg("--log");
 
 /** Figures of one measurement window. */
 interface Figures {

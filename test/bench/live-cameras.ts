@@ -17,7 +17,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { startRtspCamera } from "../support/testbed.ts";
 import { startCamserver, tempDir, testPrefix, type CamserverProcess } from "../support/camserver.ts";
-import { cleanup, intArg, log, runBench, stopProc, trackDir, trackPid, trackPrefix, trackProc, until } from "./kit/bench.ts";
+import { cleanup, intArg, log, runBench, stopProc, stringArg, trackDir, trackPid, trackPrefix, trackProc, until } from "./kit/bench.ts";
 import { countInTree, treeCpuPercent, treePssMb } from "./kit/proc-tree.ts";
 import { rawHlsCommand } from "./kit/raw-hls.ts";
 import { r1 } from "./kit/stats.ts";
@@ -25,9 +25,9 @@ import { r1 } from "./kit/stats.ts";
 const CAMERAS = intArg("--cameras", 20);
 const SECONDS = intArg("--seconds", 30);
 const WARMUP_MS = 10_000;
-const RUNS = (process.argv[process.argv.indexOf("--runs") + 1] ?? "").split(",");
-const RUN_ALL = !process.argv.includes("--runs");
-const PROFILE_DIR = process.argv.includes("--cpu-prof") ? process.argv[process.argv.indexOf("--cpu-prof") + 1] : undefined;
+/** Which runs to make, in this order: native, ffmpeg, raw (all without --runs). */
+const RUNS = (stringArg("--runs") ?? "native,ffmpeg,raw").split(",");
+const PROFILE_DIR = stringArg("--cpu-prof");
 
 /** What one run measured. */
 interface Cost {
@@ -106,7 +106,7 @@ await runBench(async () => {
   const cam = await startRtspCamera();
   trackPid(cam.proc.pid);
   await until("camera", async () => true, 1000);
-  const wanted = (run: string) => RUN_ALL || RUNS.includes(run);
+  const wanted = (run: string) => RUNS.includes(run);
   const results: Cost[] = [];
   if (wanted("native")) results.push(await camserverRun(cam.url, "native"));
   if (wanted("ffmpeg")) results.push(await camserverRun(cam.url, "ffmpeg"));

@@ -20,6 +20,15 @@ export function intArg(name: string, def: number): number {
   return n;
 }
 
+/** The word after `name` on the command line, undefined without `name`; throws when nothing follows it. */
+export function stringArg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return undefined;
+  const v = process.argv[i + 1];
+  if (v === undefined || v.startsWith("--")) throw new Error(`${name} needs a value`);
+  return v;
+}
+
 /** One line on stderr, `[bench HH:MM:SS.mmm] msg` (UTC). */
 export const log = (msg: string) => console.error(`[bench ${new Date().toISOString().slice(11, 23)}] ${msg}`);
 
