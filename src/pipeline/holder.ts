@@ -6,7 +6,8 @@
  * 1. take the fence (`SET NX PX`); while someone else holds it, wait;
  * 2. run source sessions while the camera has leases, reconnecting with backoff;
  * 3. every 250 ms refresh the fence (lost: stop the source at once) and read the leases,
- *    in one round trip (`holder-tick.ts`), start or stop each output of the output table by
+ *    in one round trip shared by the worker's holders (`holder-tick.ts`), start or stop each
+ *    output of the output table by
  *    its lease kind, publish the consumers when they change;
  * 4. when the camera's source settings changed (`announceSourceChange`), reload it through
  *    `reloadCamera` and start a new source session at once, outputs kept (a discontinuity);
@@ -18,7 +19,7 @@ import type { Logger } from "../log.ts";
 import { consumerDroppedTotal, heldCameras } from "../metrics.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import { Fence } from "../state/fence.ts";
-import { holderTick } from "../state/holder-tick.ts";
+import { holderTick, holderTicksOf } from "../state/holder-tick.ts";
 import type { Keys } from "../state/keys.ts";
 import type { LeaseCount, LeaseStore } from "../state/lease-store.ts";
 import type { HeldCamera, Output, OutputRow } from "./outputs/output.ts";
@@ -98,12 +99,16 @@ export class CameraHolder {
       await deps.status.write(camera.id, { holder: deps.workerId });
       let consumersWritten = "";
       let consumersWrittenAt = 0;
+      // The first tick at once (outputs start without waiting), then on the worker's shared cadence.
+      const ticks = holderTicksOf(deps.redis, deps.keys);
+      let first = true;
       while (end === undefined) {
-        if (signal.aborted) {
+        const tick = first ? await holderTick(deps.redis, deps.keys, fence) : await ticks.next(fence, signal);
+        first = false;
+        if (!tick || signal.aborted) {
           end = "aborted";
           break;
         }
-        const tick = await holderTick(deps.redis, deps.keys, fence);
         if (!tick.fenceOwned) end = "fence-lost";
         else if (tick.stopRequestedAt >= startedAt) end = "stopped";
         if (!tick.fenceOwned || end !== undefined) break;
@@ -131,7 +136,6 @@ export class CameraHolder {
           consumersWritten = consumers;
           consumersWrittenAt = Date.now();
         }
-        await sleep(TICK_MS, signal);
       }
     } finally {
       if (end === "fence-lost") deps.log.error({ camera: camera.id }, "fence lost: stopping the source now");

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "bun:test";
 import { Fence } from "../../../src/state/fence.ts";
-import { holderTick } from "../../../src/state/holder-tick.ts";
+import { holderTick, HolderTicks } from "../../../src/state/holder-tick.ts";
 import { LeaseStore } from "../../../src/state/lease-store.ts";
 import { LuaScript } from "../../../src/state/lua-script.ts";
 import { cameraId, testRedis } from "./redis-test-utils.ts";
@@ -63,6 +63,54 @@ describe("holderTick", () => {
     expect(await holderTick(redis, keys, a)).toEqual({ fenceOwned: false });
     expect(await redis.pttl(keys.fence(cam))).toBeLessThanOrEqual(before);
     expect(await redis.get(keys.fence(cam))).toBe(b.token);
+  });
+});
+
+describe("HolderTicks", () => {
+  it("ticks every waiting fence in one script run, each with its own reading", async () => {
+    const [camA, camB] = [cameraId(), cameraId()];
+    const a = new Fence(redis, keys, camA, "w", 30_000);
+    const b = new Fence(redis, keys, camB, "w", 30_000);
+    const lost = new Fence(redis, keys, camB, "other", 30_000);
+    expect(await a.acquire()).toBe(true);
+    expect(await b.acquire()).toBe(true);
+    await leases.put(camA, "hls", "s1", Date.now() + 60_000);
+    await redis.set(keys.stopRequest(camB), "99");
+    const ticks = new HolderTicks(redis, keys, 100);
+    const evalsha = redis.evalsha.bind(redis);
+    let runs = 0;
+    redis.evalsha = ((...args: Parameters<typeof redis.evalsha>) => (runs++, evalsha(...args))) as typeof redis.evalsha;
+    try {
+      const [ta, tb, tl] = await Promise.all([ticks.next(a), ticks.next(b), ticks.next(lost)]);
+      expect(runs).toBe(1);
+      expect(ta).toEqual({ fenceOwned: true, stopRequestedAt: 0, sourceChangedAt: 0, leases: { total: 1, byKind: { hls: 1 } }, members: ["hls:s1"] });
+      expect(tb).toEqual({ fenceOwned: true, stopRequestedAt: 99, sourceChangedAt: 0, leases: { total: 0, byKind: {} }, members: [] });
+      expect(tl).toEqual({ fenceOwned: false });
+    } finally {
+      redis.evalsha = evalsha;
+    }
+  });
+
+  it("answers a holder whose signal aborts while it waits with undefined, and ticks the others", async () => {
+    const cam = cameraId();
+    const f = new Fence(redis, keys, cam, "w", 30_000);
+    expect(await f.acquire()).toBe(true);
+    const ticks = new HolderTicks(redis, keys, 10_000);
+    const ac = new AbortController();
+    const waiting = ticks.next(f, ac.signal);
+    ac.abort();
+    expect(await waiting).toBeUndefined();
+    expect(await ticks.next(f, ac.signal)).toBeUndefined();
+  });
+
+  it("gives the batch's Redis error to every holder of the batch", async () => {
+    const broken = testRedis();
+    const cam = cameraId();
+    const ticks = new HolderTicks(broken.redis, broken.keys, 50);
+    const f = new Fence(broken.redis, broken.keys, cam, "w", 30_000);
+    await broken.cleanup();
+    const results = await Promise.allSettled([ticks.next(f), ticks.next(f)]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected"]);
   });
 });
 
