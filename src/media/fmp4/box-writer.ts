@@ -22,10 +22,14 @@ export class BoxWriter {
   /** Bytes written so far; the offset of the next write. */
   pos = 0;
 
-  /** @param capacity initial size of the buffer in bytes */
-  constructor(capacity = 256) {
-    this.buf = new Uint8Array(capacity);
-    this.view = new DataView(this.buf.buffer);
+  /**
+   * @param capacity initial size of the buffer in bytes
+   * @param into a buffer to write into instead of a new one (its old bytes are overwritten as
+   *   writing goes; writing past its end moves on to a new buffer, as growing does)
+   */
+  constructor(capacity = 256, into?: Uint8Array) {
+    this.buf = into ?? new Uint8Array(capacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Opens a box of `type` (four ASCII characters); returns its offset for {@link close}. */

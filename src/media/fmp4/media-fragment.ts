@@ -64,6 +64,12 @@ export interface Fmp4FragmentOptions<D extends SamplePayload = Uint8Array> {
    * @defaultValue false
    */
   readonly styp?: boolean;
+  /**
+   * Where the fragment's bytes go: called once with its exact size in bytes, returns a buffer
+   * at least that large (a pooled one, say), whose start the fragment then fills.
+   * @defaultValue a new buffer of exactly that size
+   */
+  readonly allocate?: (bytes: number) => Uint8Array;
 }
 
 /** A fragment as a header and the sample payloads that follow it, for writing without a copy. */
@@ -92,14 +98,19 @@ const TRUN_FLAGS =
 
 /**
  * Builds one movie fragment: [`styp`] `moof` `mdat`.
- * @returns a new buffer: 88 + 16 per sample + 8 bytes of boxes (20 more with `styp`) plus the samples
+ * @returns the fragment: 88 + 16 per sample + 8 bytes of boxes (20 more with `styp`) plus the
+ *   samples, in a new buffer or at the start of the one `allocate` gave
+ * @throws RangeError when `allocate` gives a buffer smaller than it was asked for
  * @throws InvalidFieldError for a field out of its range (named after the option, e.g.
  *   `samples[3].duration`), or no samples
  * @throws TooLargeError when the `mdat` would exceed 2^32 - 1 bytes
  */
 export function mediaFragment<D extends SamplePayload>(o: Fmp4FragmentOptions<D>): Uint8Array {
   const dataBytes = checkOptions(o);
-  const w = new BoxWriter(headerBytes(o) + dataBytes);
+  const size = headerBytes(o) + dataBytes;
+  const into = o.allocate?.(size);
+  if (into && into.byteLength < size) throw new RangeError(`allocate gave ${into.byteLength} bytes for a fragment of ${size}`);
+  const w = new BoxWriter(size, into);
   writeHeader(w, o, dataBytes);
   for (const s of o.samples) {
     const d: SamplePayload = s.data;

@@ -46,6 +46,12 @@ export interface Fmp4SegmenterOptions {
    * @defaultValue 0
    */
   readonly firstMsn?: number;
+  /**
+   * Where each part's bytes go (see `mediaFragment`'s `allocate`): the HLS output hands out
+   * pooled buffers and takes them back once Redis has the part.
+   * @defaultValue a new buffer per part
+   */
+  readonly allocate?: (bytes: number) => Uint8Array;
 }
 
 /** A new init segment; segments from the next `segment-start` on use it. */
@@ -124,6 +130,7 @@ export class Fmp4Segmenter {
   private readonly partTargetTicks: number;
   private readonly minSegmentTicks: number;
   private readonly maxSegmentTicks: number;
+  private readonly allocate: ((bytes: number) => Uint8Array) | undefined;
   private builder = newSampleBuilder();
   private segment: OpenSegment | undefined;
   private part: OpenPart | undefined;
@@ -153,6 +160,7 @@ export class Fmp4Segmenter {
     this.minSegmentTicks = Math.round((segmentMs * CLOCK) / 1000);
     this.maxSegmentTicks = Math.round((maxMs * CLOCK) / 1000);
     this.nextMsn = opts.firstMsn ?? 0;
+    this.allocate = opts.allocate;
     if (!(Number.isSafeInteger(this.nextMsn) && this.nextMsn >= 0)) throw new RangeError(`firstMsn must be a whole number >= 0, is ${this.nextMsn}`);
     this.started = this.nextMsn > 0;
     this.discontinuityNext = this.started;
@@ -294,7 +302,7 @@ export class Fmp4Segmenter {
     const p = this.part;
     const seg = this.segment;
     if (p && seg && p.samples.length > 0) {
-      const bytes = mediaFragment({ sequenceNumber: this.sequence++, baseDecodeTime: p.startDts, samples: p.samples });
+      const bytes = mediaFragment({ sequenceNumber: this.sequence++, baseDecodeTime: p.startDts, samples: p.samples, allocate: this.allocate });
       events.push({ kind: "part", msn: seg.msn, index: seg.parts, bytes, duration: p.duration, independent: p.independent, samples: p.samples.length });
       seg.parts++;
       seg.duration += p.duration;

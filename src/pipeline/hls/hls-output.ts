@@ -9,7 +9,9 @@
  * a segment that slid out of the playlist stay `retiredKept` segments longer for players that
  * are behind, then are deleted; everything is deleted on stop. If Redis falls behind, files
  * not yet written when they retire are never written (counted in `dropped`), so memory stays
- * bounded by the window.
+ * bounded by the window. Parts are written into pooled buffers, taken back once Redis has
+ * them (ioredis copies a command's arguments when it sends it), so a live camera does not
+ * fault in fresh pages for every part.
  *
  * A playlist left in Redis by another output of the camera (its holder died and this worker
  * took the camera over) is continued: media sequence numbers go on after its last segment,
@@ -17,6 +19,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AccessUnit } from "../../media/access-unit.ts";
+import { BufferPool } from "../../media/buffer-pool.ts";
 import { type HlsFile, type HlsSegmentStore, parsePartName, SEGMENT_TTL_S, segmentOfPart } from "../../state/hls-segment-store.ts";
 import type { Output } from "../outputs/output.ts";
 import type { Consumer, Pipeline } from "../pipeline.ts";
@@ -39,6 +42,8 @@ export class HlsOutput implements Consumer, Output {
   /** Prefix of this output's file names, so outputs never collide. */
   readonly run = randomBytes(4).toString("hex");
   private segmenter: Fmp4Segmenter;
+  private readonly parts = new BufferPool();
+  private readonly segmenterOpts: Fmp4SegmenterOptions;
   private playlist: HlsPlaylist;
   private readonly now: () => number;
   private readonly retiredKept: number;
@@ -64,9 +69,10 @@ export class HlsOutput implements Consumer, Output {
     private readonly pipeline: Pipeline,
     private readonly cameraId: string,
     private readonly store: HlsSegmentStore,
-    private readonly opts: HlsOutputOptions = {},
+    opts: HlsOutputOptions = {},
   ) {
-    this.segmenter = new Fmp4Segmenter(opts);
+    this.segmenterOpts = { ...opts, allocate: (bytes) => this.parts.take(bytes) };
+    this.segmenter = new Fmp4Segmenter(this.segmenterOpts);
     this.windowSize = opts.windowSize ?? 6;
     this.retiredKept = opts.retiredKept ?? 4;
     this.now = opts.now ?? Date.now;
@@ -135,7 +141,7 @@ export class HlsOutput implements Consumer, Output {
   private continueAfter(text: string, lastMsn: number): void {
     const sequence = Number(/#EXT-X-DISCONTINUITY-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
     const inWindow = text.split("\n").filter((l) => l === "#EXT-X-DISCONTINUITY").length;
-    this.segmenter = new Fmp4Segmenter({ ...this.opts, firstMsn: lastMsn + 1 });
+    this.segmenter = new Fmp4Segmenter({ ...this.segmenterOpts, firstMsn: lastMsn + 1 });
     this.playlist = new HlsPlaylist({
       run: this.run,
       windowSize: this.windowSize,
@@ -185,7 +191,8 @@ export class HlsOutput implements Consumer, Output {
       for (const name of this.retired.shift()!) {
         const i = this.pending.findIndex((f) => f.name === name);
         if (i >= 0) {
-          this.pending.splice(i, 1);
+          const [never] = this.pending.splice(i, 1);
+          if (parsePartName(name)) this.parts.give(never!.bytes);
           this.lost += this.pendingUnits.get(name) ?? 0;
         } else if (!parsePartName(name)) {
           this.toRemove.push(name);
@@ -212,6 +219,7 @@ export class HlsOutput implements Consumer, Output {
       const ttlSec = Math.max(SEGMENT_TTL_S, Math.ceil((this.windowSize + this.retiredKept + 2) * (playlist?.edge.targetSec ?? 1)));
       try {
         await this.store.update(this.cameraId, { files, playlist, remove, ttlSec });
+        for (const f of files) if (parsePartName(f.name)) this.parts.give(f.bytes);
       } catch {
         // Redis failed this batch: its files and deletions go with the next one.
         this.writeFailures++;

@@ -133,6 +133,16 @@ describe("box case tables", () => {
     expect(toHex(f.subarray(0, 8))).toBe("0000001473747970"); // size 20, 'styp' first
   });
 
+  it("writes the same fragment at the start of a larger buffer that allocate gives (stale bytes overwritten), and refuses a smaller one", () => {
+    const want = mediaFragment(TWO_SAMPLES);
+    const big = new Uint8Array(want.length + 100).fill(0xee);
+    const f = mediaFragment({ ...TWO_SAMPLES, allocate: () => big });
+    expect(f.buffer).toBe(big.buffer);
+    expect(f.byteOffset).toBe(0);
+    expect(toHex(f)).toBe(toHex(want));
+    expect(() => mediaFragment({ ...TWO_SAMPLES, allocate: (n) => new Uint8Array(n - 1) })).toThrow(RangeError);
+  });
+
   it("takes width and height from the options over the SPS, and a track_ID and timescale", () => {
     const init = initSegment({ sps: hex(CLIP_SPS), pps: hex(CLIP_PPS), width: 640, height: 360, trackId: 5, timescale: 1000 });
     const info = readInitSegment(init);
