@@ -58,6 +58,8 @@ export interface HlsPlaylistOptions {
 /** Writes the playlist of one HLS output. */
 export class HlsPlaylist {
   private readonly window: PlaylistSegment[] = [];
+  /** Lines of complete segments, rendered once. */
+  private readonly rendered = new WeakMap<PlaylistSegment, SegmentLines>();
   private open: PlaylistSegment | undefined;
   private discontinuitySequence: number;
   private targetDuration = 1;
@@ -142,6 +144,13 @@ export class HlsPlaylist {
     };
   }
 
+  /** The lines of a complete segment, made once: it no longer changes (a playlist is rendered per part). */
+  private completeLines(s: PlaylistSegment): SegmentLines {
+    let text = this.rendered.get(s);
+    if (!text) this.rendered.set(s, (text = segmentLines(s)));
+    return text;
+  }
+
   /** The playlist text. */
   render(): string {
     const partTarget = this.partTarget;
@@ -164,15 +173,29 @@ export class HlsPlaylist {
       fromEnd -= s.durationSec;
       if (s.discontinuity && i > 0) lines.push("#EXT-X-DISCONTINUITY");
       if (s.map !== map) lines.push(`#EXT-X-MAP:URI="${(map = s.map)}"`);
-      lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateMs).toISOString()}`);
-      if (s === this.open || fromEnd < 3 * this.targetDuration) {
-        for (const p of s.parts) lines.push(`#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ",INDEPENDENT=YES" : ""}`);
-      }
-      if (s !== this.open) lines.push(`#EXTINF:${sec(s.durationSec)},`, s.name!);
+      const text = s === this.open ? segmentLines(s) : this.completeLines(s);
+      lines.push(text.date);
+      if (s === this.open || fromEnd < 3 * this.targetDuration) lines.push(...text.parts);
+      if (s !== this.open) lines.push(text.extinf);
     });
     lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${this.opts.partName(edge.msn, edge.parts)}"`);
     return `${lines.join("\n")}\n`;
   }
+}
+
+/** A segment's own lines: its date, its parts and (complete) its EXTINF with its URI. */
+interface SegmentLines {
+  readonly date: string;
+  readonly parts: readonly string[];
+  readonly extinf: string;
+}
+
+function segmentLines(s: PlaylistSegment): SegmentLines {
+  return {
+    date: `#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateMs).toISOString()}`,
+    parts: s.parts.map((p) => `#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ",INDEPENDENT=YES" : ""}`),
+    extinf: `#EXTINF:${sec(s.durationSec)},\n${s.name}`,
+  };
 }
 
 /** Seconds as the playlist writes them: 5 decimals. */
