@@ -1,10 +1,10 @@
 /**
  * Live-camera cost benchmark (not a bun test):
- * `bun test/bench/live-cameras.ts [--cameras N] [--seconds S] [--runs native,ffmpeg,raw] [--cpu-prof DIR]`.
+ * `bun test/bench/live-cameras.ts [--cameras N] [--seconds S] [--warmup S] [--runs native,ffmpeg,raw] [--cpu-prof DIR]`.
  *
  * One test RTSP camera (gst-rtsp-server, 720p30 3 Mbit/s, 1 s GOP); N camera ids all point at
  * it, each with a live HLS session whose playlist is fetched every second (as a player does).
- * Three runs, one after the other, each measured over S seconds after a 10 s warm-up:
+ * Three runs, one after the other, each measured over S seconds after a warm-up (60 s unless --warmup):
  *  - camserver `start` with `source_engine: native` (the in-process RTSP client),
  *  - camserver `start` with `source_engine: ffmpeg` (one ffmpeg child per camera),
  *  - N raw `ffmpeg -rtsp_transport tcp -i URL -c:v copy -f hls` processes doing the same HLS job.
@@ -24,7 +24,8 @@ import { r1 } from "./kit/stats.ts";
 
 const CAMERAS = intArg("--cameras", 20);
 const SECONDS = intArg("--seconds", 30);
-const WARMUP_MS = 10_000;
+/** Seconds before measuring: JIT compilation settles within about a minute of a steady load. */
+const WARMUP_MS = intArg("--warmup", 60) * 1000;
 /** Which runs to make, in this order: native, ffmpeg, raw (all without --runs). */
 const RUNS = (stringArg("--runs") ?? "native,ffmpeg,raw").split(",");
 const PROFILE_DIR = stringArg("--cpu-prof");
