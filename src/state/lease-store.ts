@@ -7,6 +7,7 @@
 import type Redis from "ioredis";
 import { cameraWantedChannel } from "./camera-wanted.ts";
 import type { Keys } from "./keys.ts";
+import { LuaScript } from "./lua-script.ts";
 
 /** What a consumer holds a lease for. */
 export type LeaseKind = "hls" | "snapshot" | "webrtc" | "record";
@@ -19,28 +20,28 @@ export interface LeaseCount {
 
 // Sets score to min(now + extendMs, cap) for an existing, unexpired member only: a lapsed
 // lease is never revived.
-const TOUCH = `
+const TOUCH = new LuaScript(`
 local cur = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not cur or tonumber(cur) <= tonumber(ARGV[4]) then return 0 end
 local want = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 if cap > 0 and want > cap then want = cap end
 redis.call('ZADD', KEYS[1], 'XX', want, ARGV[1])
-return 1`;
+return 1`);
 
 // Creates or replaces a lease and marks the camera leased; a new lease (not a refresh) also
 // publishes the camera-wanted signal (camera-wanted.ts), in the same round trip.
-const PUT = `
+const PUT = new LuaScript(`
 local added = redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[2], ARGV[3])
 if added == 1 then redis.call('PUBLISH', ARGV[4], ARGV[3]) end
-return added`;
+return added`);
 
 // Atomically: drop expired leases; if none are left, remove the camera from the leased set.
-const FORGET = `
+const FORGET = new LuaScript(`
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) end
-return 1`;
+return 1`);
 
 /** Counts lease members (`<kind>:<id>`) by kind. */
 export function countLeases(members: readonly string[]): LeaseCount {
@@ -65,16 +66,7 @@ export class LeaseStore {
    * the camera's queue.
    */
   async put(cameraId: string, kind: LeaseKind, id: string, expiresAt: number): Promise<void> {
-    await this.redis.eval(
-      PUT,
-      2,
-      this.keys.leases(cameraId),
-      this.keys.leasedCameras(),
-      String(expiresAt),
-      `${kind}:${id}`,
-      cameraId,
-      cameraWantedChannel(this.keys),
-    );
+    await PUT.run(this.redis, [this.keys.leases(cameraId), this.keys.leasedCameras()], [String(expiresAt), `${kind}:${id}`, cameraId, cameraWantedChannel(this.keys)]);
   }
 
   /**
@@ -82,7 +74,7 @@ export class LeaseStore {
    * @returns false when the lease does not exist (expired or released)
    */
   async touch(cameraId: string, kind: LeaseKind, id: string, extendMs: number, capAt: number): Promise<boolean> {
-    const r = await this.redis.eval(TOUCH, 1, this.keys.leases(cameraId), `${kind}:${id}`, String(Date.now() + extendMs), String(capAt), String(Date.now()));
+    const r = await TOUCH.run(this.redis, [this.keys.leases(cameraId)], [`${kind}:${id}`, String(Date.now() + extendMs), String(capAt), String(Date.now())]);
     return r === 1;
   }
 
@@ -125,6 +117,6 @@ export class LeaseStore {
 
   /** Forgets a camera in the leased set once it has no leases left. */
   async forgetIfEmpty(cameraId: string): Promise<void> {
-    await this.redis.eval(FORGET, 2, this.keys.leases(cameraId), this.keys.leasedCameras(), String(Date.now()), cameraId);
+    await FORGET.run(this.redis, [this.keys.leases(cameraId), this.keys.leasedCameras()], [String(Date.now()), cameraId]);
   }
 }

@@ -1,9 +1,8 @@
 /**
  * A Lua script run by its SHA1 (`EVALSHA`), loaded on the first `NOSCRIPT` answer (Redis
  * `EVALSHA` and `SCRIPT LOAD` semantics): the script's text crosses the connection once per
- * Redis server, not on every call. Used for the hot paths that run several times a second
- * per live camera (the holder's tick, HLS playlist updates), where one round trip replaces
- * several commands.
+ * Redis server, not on every call. Every script of `src/state` runs this way: the holder's
+ * tick, HLS playlist updates, leases (a playlist fetch touches one) and owned keys.
  */
 import type Redis from "ioredis";
 import { createHash } from "node:crypto";

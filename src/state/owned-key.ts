@@ -5,9 +5,10 @@
  * was taken by someone else in between).
  */
 import type Redis from "ioredis";
+import { LuaScript } from "./lua-script.ts";
 
-const EXPIRE_IF_OWNED = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-const DELETE_IF_OWNED = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const EXPIRE_IF_OWNED = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`);
+const DELETE_IF_OWNED = new LuaScript(`if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`);
 
 /**
  * Sets the key's time to live if it still holds `token`.
@@ -15,7 +16,7 @@ const DELETE_IF_OWNED = `if redis.call('GET', KEYS[1]) == ARGV[1] then return re
  * @returns true when the key was ours and was extended
  */
 export async function expireIfOwned(redis: Redis, key: string, token: string, ttlMs: number): Promise<boolean> {
-  return (await redis.eval(EXPIRE_IF_OWNED, 1, key, token, ttlMs)) === 1;
+  return (await EXPIRE_IF_OWNED.run(redis, [key], [token, ttlMs])) === 1;
 }
 
 /**
@@ -23,5 +24,5 @@ export async function expireIfOwned(redis: Redis, key: string, token: string, tt
  * @returns true when the key was ours and is gone
  */
 export async function deleteIfOwned(redis: Redis, key: string, token: string): Promise<boolean> {
-  return (await redis.eval(DELETE_IF_OWNED, 1, key, token)) === 1;
+  return (await DELETE_IF_OWNED.run(redis, [key], [token])) === 1;
 }
