@@ -42,12 +42,17 @@ export function splitAnnexB(bytes: Uint8Array): Uint8Array[] {
 /**
  * Joins NAL units into an Annex B byte stream (§B.1), each preceded by a 4-byte start code.
  * @param nalus NAL units without start codes
- * @returns a new buffer of sum(4 + nalu.byteLength) bytes
+ * @param allocate where the bytes go: called with their count, returns a buffer at least that
+ *   large (a pooled one, say) whose start they fill; a new buffer of exactly that size by default
+ * @returns sum(4 + nalu.byteLength) bytes
+ * @throws RangeError when `allocate` gives a buffer smaller than it was asked for
  */
-export function toAnnexB(nalus: readonly Uint8Array[]): Uint8Array {
+export function toAnnexB(nalus: readonly Uint8Array[], allocate?: (bytes: number) => Uint8Array): Uint8Array {
   let size = 0;
   for (const n of nalus) size += 4 + n.byteLength;
-  const out = new Uint8Array(size);
+  const into = allocate?.(size);
+  if (into && into.byteLength < size) throw new RangeError(`allocate gave ${into.byteLength} bytes for ${size}`);
+  const out = into ? into.subarray(0, size) : new Uint8Array(size);
   let o = 0;
   for (const n of nalus) {
     out.set(START_CODE, o);

@@ -51,6 +51,14 @@ describe("toAnnexB", () => {
     const nalus = splitAnnexB(fixture("clip320.h264"));
     expect(splitAnnexB(toAnnexB(nalus))).toEqual(nalus);
   });
+
+  it("writes into the start of the buffer allocate gives, and refuses one too small", () => {
+    const big = new Uint8Array(20).fill(0xee);
+    const out = toAnnexB([hex("6701"), hex("6503")], () => big);
+    expect(out.buffer).toBe(big.buffer);
+    expect(toHex(out)).toBe("000000016701000000016503");
+    expect(() => toAnnexB([hex("6701")], (n) => new Uint8Array(n - 1))).toThrow(RangeError);
+  });
 });
 
 describe("AnnexBSplitter", () => {
