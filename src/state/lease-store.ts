@@ -66,7 +66,11 @@ export class LeaseStore {
    * the camera's queue.
    */
   async put(cameraId: string, kind: LeaseKind, id: string, expiresAt: number): Promise<void> {
-    await PUT.run(this.redis, [this.keys.leases(cameraId), this.keys.leasedCameras()], [String(expiresAt), `${kind}:${id}`, cameraId, cameraWantedChannel(this.keys)]);
+    await PUT.run(
+      this.redis,
+      [this.keys.leases(cameraId), this.keys.leasedCameras()],
+      [String(expiresAt), `${kind}:${id}`, cameraId, cameraWantedChannel(this.keys)],
+    );
   }
 
   /**
