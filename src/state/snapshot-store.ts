@@ -5,6 +5,13 @@
  */
 import type Redis from "ioredis";
 import type { Keys } from "./keys.ts";
+import { LuaScript } from "./lua-script.ts";
+
+// KEYS: the slot. ARGV: JPEG bytes, at (epoch ms). Writes unless the slot holds a newer JPEG.
+const PUT_IF_NEWER = new LuaScript(`
+if tonumber(redis.call('HGET', KEYS[1], 'at') or '0') > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'jpeg', ARGV[1], 'at', ARGV[2])
+return 1`);
 
 /** A stored JPEG. */
 export interface StoredJpeg {
@@ -27,12 +34,12 @@ export class SnapshotStore {
     return slot === "polled" ? this.keys.polledSnapshot(cameraId) : this.keys.snapshot(cameraId);
   }
 
-  /** Stores a JPEG unless the slot already holds a newer one. */
+  /**
+   * Stores a JPEG unless the slot already holds a newer one, in one step on the server: two
+   * workers storing JPEGs of two keyframes at once never leave the older one behind.
+   */
   async put(cameraId: string, slot: SnapshotSlot, jpeg: Uint8Array, at: number): Promise<void> {
-    const key = this.key(cameraId, slot);
-    const current = Number((await this.redis.hget(key, "at")) ?? 0);
-    if (current > at) return;
-    await this.redis.hset(key, { jpeg: Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), at: String(at) });
+    await PUT_IF_NEWER.run(this.redis, [this.key(cameraId, slot)], [Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength), at]);
   }
 
   /** The stored JPEG, or undefined. */
