@@ -7,8 +7,7 @@
  * 2. run source sessions while the camera has leases, reconnecting with backoff;
  * 3. every 250 ms refresh the fence (lost: stop the source at once) and read the leases,
  *    in one round trip shared by the worker's holders (`holder-tick.ts`), start or stop each
- *    output of the output table by
- *    its lease kind, publish the consumers when they change;
+ *    output of the output table by its lease kind, publish the consumers when they change;
  * 4. when the camera's source settings changed (`announceSourceChange`), reload it through
  *    `reloadCamera` and start a new source session at once, outputs kept (a discontinuity);
  * 5. end when the camera had no lease for the grace period, on a stop request, on
