@@ -18,7 +18,7 @@ import type { Logger } from "../log.ts";
 import { consumerDroppedTotal, heldCameras } from "../metrics.ts";
 import type { CameraStatusStore } from "../state/camera-status-store.ts";
 import { Fence } from "../state/fence.ts";
-import { holderTick, holderTicksOf } from "../state/holder-tick.ts";
+import { HOLDER_TICK_MS, holderTick, holderTicksOf } from "../state/holder-tick.ts";
 import type { Keys } from "../state/keys.ts";
 import type { LeaseCount, LeaseStore } from "../state/lease-store.ts";
 import type { HeldCamera, Output, OutputRow } from "./outputs/output.ts";
@@ -51,7 +51,6 @@ export interface HolderDeps {
 /** Why a holder ended. */
 export type HolderEnd = "idle" | "stopped" | "fence-lost" | "aborted";
 
-const TICK_MS = 250;
 /** Longest time between two writes of the consumers to the camera's status, ms. */
 const STATUS_REFRESH_MS = 60_000;
 
@@ -85,7 +84,7 @@ export class CameraHolder {
       const { total } = await deps.leases.count(camera.id);
       zeroSince = total > 0 ? undefined : (zeroSince ?? Date.now());
       if (zeroSince !== undefined && Date.now() - zeroSince >= deps.graceMs) return "idle";
-      await sleep(TICK_MS * 2, signal);
+      await sleep(HOLDER_TICK_MS * 2, signal);
     }
     deps.log.info({ camera: camera.id }, "holder took the camera");
     heldCameras.inc();

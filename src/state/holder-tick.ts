@@ -77,6 +77,9 @@ export async function holderTick(redis: Redis, keys: Keys, fence: Fence, now = D
   return (await tickMany(redis, keys, [fence], now))[0]!;
 }
 
+/** A holder's tick interval, ms: how often its fence is extended and its leases read. */
+export const HOLDER_TICK_MS = 250;
+
 /** A holder waiting for the next shared tick. */
 interface Waiter {
   readonly fence: Fence;
@@ -99,7 +102,7 @@ export class HolderTicks {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-    readonly intervalMs = 250,
+    readonly intervalMs = HOLDER_TICK_MS,
   ) {}
 
   /**
