@@ -7,6 +7,7 @@
  * of a following 4-byte start code) are trimmed; NAL units left empty are dropped.
  */
 
+import { type Allocate, bytesFor } from "./buffer-pool.ts";
 import { InvalidFieldError } from "./errors.ts";
 import { emitNalu, findStartCode } from "./start-code.ts";
 
@@ -42,17 +43,14 @@ export function splitAnnexB(bytes: Uint8Array): Uint8Array[] {
 /**
  * Joins NAL units into an Annex B byte stream (§B.1), each preceded by a 4-byte start code.
  * @param nalus NAL units without start codes
- * @param allocate where the bytes go: called with their count, returns a buffer at least that
- *   large (a pooled one, say) whose start they fill; a new buffer of exactly that size by default
+ * @param allocate where the bytes go (`bytesFor`); a new buffer of exactly their size by default
  * @returns sum(4 + nalu.byteLength) bytes
  * @throws RangeError when `allocate` gives a buffer smaller than it was asked for
  */
-export function toAnnexB(nalus: readonly Uint8Array[], allocate?: (bytes: number) => Uint8Array): Uint8Array {
+export function toAnnexB(nalus: readonly Uint8Array[], allocate?: Allocate): Uint8Array {
   let size = 0;
   for (const n of nalus) size += 4 + n.byteLength;
-  const into = allocate?.(size);
-  if (into && into.byteLength < size) throw new RangeError(`allocate gave ${into.byteLength} bytes for ${size}`);
-  const out = into ? into.subarray(0, size) : new Uint8Array(size);
+  const out = bytesFor(size, allocate);
   let o = 0;
   for (const n of nalus) {
     out.set(START_CODE, o);

@@ -3,8 +3,25 @@
  * allocation per use. A fresh buffer of tens of kilobytes costs page faults each time once
  * the allocator has given freed pages back to the kernel; one used again costs none. Only
  * for buffers with one owner that can tell when the bytes are no longer read (an LL-HLS
- * part after Redis took it: `HlsOutput`).
+ * part or a keyframe after Redis took it: `HlsOutput`, `KeyframePublisher`).
  */
+
+/**
+ * Where a writer puts bytes it makes: called with their count, returns a buffer at least that
+ * large (a pooled one, say) whose start the writer fills.
+ */
+export type Allocate = (bytes: number) => Uint8Array;
+
+/**
+ * `size` bytes to write into: the start of what `allocate` gives, or a new buffer without it.
+ * @throws RangeError when `allocate` gives a buffer smaller than it was asked for
+ */
+export function bytesFor(size: number, allocate?: Allocate): Uint8Array {
+  if (!allocate) return new Uint8Array(size);
+  const into = allocate(size);
+  if (into.byteLength < size) throw new RangeError(`allocate gave ${into.byteLength} bytes for ${size}`);
+  return into.byteLength === size ? into : into.subarray(0, size);
+}
 
 /** Allocation unit of pooled buffers, bytes: sizes are rounded up to it. */
 const GRAIN = 16 * 1024;

@@ -19,6 +19,7 @@
  * HLS segment, an LL-HLS part or a recording.
  */
 
+import { type Allocate, bytesFor } from "../buffer-pool.ts";
 import { InvalidFieldError, TooLargeError } from "../errors.ts";
 import { type AvccNalUnits, avccSample } from "./avcc-sample.ts";
 import { BoxWriter } from "./box-writer.ts";
@@ -65,11 +66,10 @@ export interface Fmp4FragmentOptions<D extends SamplePayload = Uint8Array> {
    */
   readonly styp?: boolean;
   /**
-   * Where the fragment's bytes go: called once with its exact size in bytes, returns a buffer
-   * at least that large (a pooled one, say), whose start the fragment then fills.
+   * Where the fragment's bytes go (`bytesFor`): called once with its exact size.
    * @defaultValue a new buffer of exactly that size
    */
-  readonly allocate?: (bytes: number) => Uint8Array;
+  readonly allocate?: Allocate;
 }
 
 /** A fragment as a header and the sample payloads that follow it, for writing without a copy. */
@@ -108,9 +108,7 @@ const TRUN_FLAGS =
 export function mediaFragment<D extends SamplePayload>(o: Fmp4FragmentOptions<D>): Uint8Array {
   const dataBytes = checkOptions(o);
   const size = headerBytes(o) + dataBytes;
-  const into = o.allocate?.(size);
-  if (into && into.byteLength < size) throw new RangeError(`allocate gave ${into.byteLength} bytes for a fragment of ${size}`);
-  const w = new BoxWriter(size, into);
+  const w = new BoxWriter(size, bytesFor(size, o.allocate));
   writeHeader(w, o, dataBytes);
   for (const s of o.samples) {
     const d: SamplePayload = s.data;

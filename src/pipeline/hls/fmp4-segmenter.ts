@@ -22,12 +22,13 @@
  */
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { DecodeTimeOrderError, MediaError } from "../../media/errors.ts";
+import type { Allocate } from "../../media/buffer-pool.ts";
 import { type AvccNalUnits, avccNalUnits, initSegment, mediaFragment, SampleBuilder, type TimedSample } from "../../media/fmp4/index.ts";
+import { parameterSetsOf, sameBytes } from "../../media/parameter-sets.ts";
 
 /** Samples keep their NAL units until the part is written: copied once, into the fragment. */
 type Sample = TimedSample<AvccNalUnits>;
 const newSampleBuilder = () => new SampleBuilder({ payload: avccNalUnits });
-import { parameterSetsOf, sameBytes } from "../../media/parameter-sets.ts";
 
 /** Ticks per second of the pipeline's timestamps and of the fMP4 track. */
 export const CLOCK = 90000;
@@ -51,7 +52,7 @@ export interface Fmp4SegmenterOptions {
    * pooled buffers and takes them back once Redis has the part.
    * @defaultValue a new buffer per part
    */
-  readonly allocate?: (bytes: number) => Uint8Array;
+  readonly allocate?: Allocate;
 }
 
 /** A new init segment; segments from the next `segment-start` on use it. */
@@ -130,7 +131,7 @@ export class Fmp4Segmenter {
   private readonly partTargetTicks: number;
   private readonly minSegmentTicks: number;
   private readonly maxSegmentTicks: number;
-  private readonly allocate: ((bytes: number) => Uint8Array) | undefined;
+  private readonly allocate: Allocate | undefined;
   private builder = newSampleBuilder();
   private segment: OpenSegment | undefined;
   private part: OpenPart | undefined;
