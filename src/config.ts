@@ -45,6 +45,8 @@ export interface Config {
   readonly hlsIdleTimeoutSec: number;
   /** How long a pipeline outlives its last lease, in ms. @defaultValue 10000 (`PIPELINE_GRACE_MS`) */
   readonly pipelineGraceMs: number;
+  /** A held camera keeps publishing keyframes for snapshots this long after the last snapshot request, in ms. @defaultValue 30000 (`SNAPSHOT_LINGER_MS`) */
+  readonly snapshotLingerMs: number;
   /** Key of camera passwords at rest, 32 bytes as hex or base64; undefined means one generated into `$DATA_DIR/secret`. (`CAMSERVER_SECRET`) */
   readonly cameraSecret?: string | undefined;
   /** Bearer token for `/v1`; undefined means `start` generates one under `dataDir`. (`API_TOKEN`) */
@@ -175,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     sessionTtlSec: int(env, "SESSION_TTL_SEC", 300, 10, 86400),
     hlsIdleTimeoutSec: int(env, "HLS_IDLE_TIMEOUT_SEC", 120, 5, 86400),
     pipelineGraceMs: int(env, "PIPELINE_GRACE_MS", 10000, 0, 600000),
+    snapshotLingerMs: int(env, "SNAPSHOT_LINGER_MS", 30000, 0, 3600000),
     apiToken: token,
     cameraSecret,
     workerId: env.WORKER_ID || `${hostname()}:${process.pid}`,

@@ -92,7 +92,7 @@ export async function startWorkers(o: WorkerRuntimeOptions): Promise<WorkerRunti
       // Metered: access units read and processed per consumer kind, WebRTC viewers, drop warnings.
       outputs: meteredRows(
         [
-          keyframeRow(keyframes),
+          keyframeRow(keyframes, config.snapshotLingerMs),
           recordRow({ leases, recordings: o.recordings, segments: o.recordingSegments, root: config.recordingsDir, workerId: config.workerId, log }),
           webrtcRow({
             redis,

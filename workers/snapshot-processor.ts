@@ -1,8 +1,10 @@
 /**
- * `snapshot` processor. A live camera's snapshot is its latest keyframe (from Redis,
- * written by the holder) decoded by a one-shot ffmpeg: no new camera connection. An idle
- * camera gets a short lease, its pipeline starts, the first keyframe becomes the JPEG,
- * and the pipeline stops after the grace period. Concurrent requests for the same
+ * `snapshot` processor. A snapshot is the camera's latest keyframe (from Redis, written by
+ * the holder) decoded by a one-shot ffmpeg: no new camera connection. Without a stored
+ * keyframe the job takes a short `snapshot` lease: the holder of a live camera then publishes
+ * its cached keyframe within a tick (and keeps publishing a while after, for the next
+ * request), an idle camera's pipeline starts and its first keyframe becomes the JPEG, and the
+ * pipeline stops after the grace period. Concurrent requests for the same
  * keyframe share one decode. A poll also keeps the JPEG as the latest polled snapshot,
  * in Redis (served by any API) and as a file under DATA_DIR.
  */
@@ -66,8 +68,11 @@ export function snapshotProcessor(deps: SnapshotDeps) {
             requestedAt,
             FIRST_KEYFRAME_MS,
             async () => {
+              // The holder publishes keyframes while snapshot leases exist (and a while after):
+              // a live camera's cached keyframe comes within a tick, an idle camera's first one
+              // once it streams.
               const k = await deps.keyframes.get(cameraId);
-              return k && k.at >= requestedAt ? k : undefined;
+              return k && requestedAt - k.at <= LIVE_KEYFRAME_MS ? k : undefined;
             },
             "snapshot",
           );

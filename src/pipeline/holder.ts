@@ -63,6 +63,8 @@ interface RunningOutput {
 /** Holds one camera for as long as it has leases. */
 export class CameraHolder {
   private readonly running = new Map<OutputRow, RunningOutput>();
+  /** Epoch ms of the last tick at which each lingering row had a lease of its kind. */
+  private readonly wantedAt = new Map<OutputRow, number>();
 
   constructor(
     private readonly deps: HolderDeps,
@@ -165,10 +167,16 @@ export class CameraHolder {
     return new SourceSupervisor(this.deps, camera, pipeline);
   }
 
-  /** Starts the outputs whose lease kind is wanted, stops the rest, ticks the running ones. */
+  /**
+   * Starts the outputs whose lease kind is wanted (or was, within the row's linger time), stops
+   * the rest, ticks the running ones.
+   */
   private async steerOutputs(pipeline: Pipeline, leases: LeaseCount): Promise<void> {
+    const now = Date.now();
     for (const row of this.deps.outputs) {
-      const want = row.always === true || (leases.byKind[row.kind] ?? 0) > 0;
+      const leased = (leases.byKind[row.kind] ?? 0) > 0;
+      if (leased && row.lingerMs) this.wantedAt.set(row, now);
+      const want = row.always === true || leased || now - (this.wantedAt.get(row) ?? -Infinity) < (row.lingerMs ?? 0);
       const cur = this.running.get(row);
       if (cur) {
         const { output } = cur;

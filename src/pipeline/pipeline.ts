@@ -42,6 +42,8 @@ export class Pipeline {
   private readonly maxGopBytes: number;
   /** Access units received from the source since the pipeline started. */
   received = 0;
+  /** Epoch ms at which the latest keyframe arrived (the cached GOP's first); 0 before the first. */
+  keyframeAt = 0;
 
   constructor(opts: PipelineOptions = {}) {
     this.maxGopUnits = opts.maxGopUnits ?? 300;
@@ -79,7 +81,10 @@ export class Pipeline {
     if (this.lastDts !== undefined && dts > this.lastDts && dts - this.lastDts < 90000) this.step = dts - this.lastDts;
     this.lastDts = dts;
     let au: AccessUnit = { ...input, dts, pts: input.pts + this.offset };
-    if (au.isKeyframe) au = withParameterSets(au, this.params.sps, this.params.pps);
+    if (au.isKeyframe) {
+      au = withParameterSets(au, this.params.sps, this.params.pps);
+      this.keyframeAt = Date.now();
+    }
     this.received++;
     this.cache(au);
     for (const c of this.consumers) c.offer(au);

@@ -4,6 +4,7 @@
  * or refusing camera. The connection counter in front of the camera proves the count.
  */
 import { afterAll, beforeAll, describe, expect, it } from "bun:test";
+import Redis from "ioredis";
 import { existsSync } from "node:fs";
 import { stopAll } from "../support/background.ts";
 import { eventually, ffmpegPids, startCamserver, tempDir, testPrefix, TEST_REDIS_URL, type CamserverProcess } from "../support/camserver.ts";
@@ -16,14 +17,20 @@ let counter: TestbedServer;
 let server: CamserverProcess;
 const dataDir = tempDir("snap");
 const statsFile = `${dataDir}/conn.json`;
+const prefix = testPrefix("snap");
+/** Keyframes keep going to Redis this long after the last snapshot request, ms. */
+const LINGER_MS = 3000;
+let redis: Redis;
 
 beforeAll(async () => {
   cam = await startRtspCamera();
   counter = await startConnCounter(`127.0.0.1:${cam.port}`, statsFile);
-  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: testPrefix("snap"), DATA_DIR: dataDir });
+  server = await startCamserver("start", { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir, SNAPSHOT_LINGER_MS: String(LINGER_MS) });
   await server.call("POST", "/v1/cameras", { id: "door", name: "Door", source_url: `rtsp://127.0.0.1:${counter.port}/stream1` });
+  redis = new Redis(TEST_REDIS_URL);
 });
 afterAll(async () => {
+  redis?.disconnect();
   await server?.stop();
   await stopAll();
 });
@@ -63,6 +70,23 @@ describe("snapshots", () => {
     expect(ffmpegs()).toHaveLength(0); // the native RTSP source runs no child
     await server.call("POST", "/v1/streams/stop", { session_id: st.json.session_id });
   });
+
+  it("copies a live camera's keyframes to Redis only while snapshots are asked for", async () => {
+    const keyframeKey = `${prefix}:keyframe:door`;
+    const st = await server.call("POST", "/v1/streams/start", { camera_id: "door" });
+    expect(st.status).toBe(200);
+    expect(await eventually(async () => (await server.call("GET", "/v1/cameras/door")).json.state === "live", 10_000)).toBe(true);
+    await Bun.sleep(LINGER_MS + 1500); // a snapshot of the test before lingers this long
+    expect(await redis.exists(keyframeKey)).toBe(0);
+    // The snapshot's lease makes the holder publish (its cached keyframe first).
+    const first = await snapshot();
+    expect(first.status).toBe(200);
+    expect(first.bytes[0]).toBe(0xff);
+    expect(await redis.exists(keyframeKey)).toBe(1);
+    // Lingering: the keyframe stays while asked for, then goes.
+    expect(await eventually(async () => (await redis.exists(keyframeKey)) === 0, LINGER_MS + 5000)).toBe(true);
+    await server.call("POST", "/v1/streams/stop", { session_id: st.json.session_id });
+  }, 30_000);
 
   it("returns a young enough cached JPEG for max_age_ms without decoding again", async () => {
     const first = await snapshot();

@@ -1,18 +1,28 @@
 /**
- * The `snapshot` row: while a camera is held, every keyframe goes to Redis
- * (`KeyframePublisher`) so a snapshot job on any worker can decode it; removed on stop.
+ * The `snapshot` row: while snapshots of a camera are asked for, its keyframes go to Redis
+ * (`KeyframePublisher`) so a snapshot job on any worker can decode one. The row starts with
+ * a `snapshot` lease, publishes the cached GOP's keyframe at once, and lingers (30 s by
+ * default) after the last lease, so a client that polls snapshots keeps
+ * the fast path while nobody's camera pays for keyframes no one reads (docs/architecture.md,
+ * "Outputs"). On stop the stored keyframe is removed.
  */
 import type { KeyframeStore } from "../../state/keyframe-store.ts";
 import { KeyframePublisher } from "../snapshot/keyframe-publisher.ts";
 import type { Output, OutputRow } from "./output.ts";
 
-/** The keyframe row, always on while the camera is held. */
-export function keyframeRow(store: KeyframeStore): OutputRow {
+/** How long keyframes keep being published after the last snapshot lease by default, ms. */
+export const KEYFRAME_LINGER_MS = 30_000;
+
+/**
+ * The keyframe row: on while snapshots are asked for, and `lingerMs` after.
+ * @param lingerMs ms after the last snapshot lease (`SNAPSHOT_LINGER_MS`)
+ */
+export function keyframeRow(store: KeyframeStore, lingerMs = KEYFRAME_LINGER_MS): OutputRow {
   return {
     kind: "snapshot",
-    always: true,
+    lingerMs,
     create({ camera, pipeline }): Output {
-      const publisher = new KeyframePublisher(store, camera.id);
+      const publisher = new KeyframePublisher(store, camera.id, pipeline);
       return {
         running: true,
         dropped: 0,

@@ -25,6 +25,7 @@ describe("loadConfig", () => {
     expect(c.sessionTtlSec).toBe(300);
     expect(c.hlsIdleTimeoutSec).toBe(120);
     expect(c.pipelineGraceMs).toBe(10000);
+    expect(c.snapshotLingerMs).toBe(30000);
     expect(c.redisPrefix).toBe("camserver");
     expect(c.logLevel).toBe("info");
     expect(c.redisUrl).toBeUndefined();
@@ -70,6 +71,7 @@ describe("loadConfig", () => {
       sessionTtlSec: 60,
       hlsIdleTimeoutSec: 30,
       pipelineGraceMs: 0,
+      snapshotLingerMs: 30000,
       apiToken: "12345678",
       workerId: "edge-1",
       logLevel: "debug",
