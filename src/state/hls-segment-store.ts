@@ -13,6 +13,7 @@
  */
 import type Redis from "ioredis";
 import { decodeEdge, encodeEdge, type HlsEdge } from "./hls-edge.ts";
+import { RESP_HEADROOM, RESP_TAILROOM, rpushFramed } from "./framed-rpush.ts";
 import type { Keys } from "./keys.ts";
 import { type LuaArg, LuaScript } from "./lua-script.ts";
 
@@ -48,6 +49,12 @@ export interface HlsFile {
   /** A name {@link SEGMENT_NAME} accepts, of kind "init" or "part". */
   readonly name: string;
   readonly bytes: Uint8Array;
+  /**
+   * A part's `bytes` lie in a buffer with {@link RESP_HEADROOM} bytes free before them and
+   * {@link RESP_TAILROOM} after, which the store may overwrite until `update` settles: the
+   * part then goes to Redis without a copy (`rpushFramed`). @defaultValue false
+   */
+  readonly framable?: boolean;
 }
 
 /** The segment a part belongs to: `<run>_<msn>.m4s`. */
@@ -105,7 +112,7 @@ export class HlsSegmentStore {
       const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
       const part = parsePartName(f.name);
       const key = this.keys.hlsSegment(cameraId, part ? segmentOfPart(part) : f.name);
-      writes.push(part ? this.redis.rpush(key, bytes) : this.redis.set(key, bytes));
+      writes.push(part ? (f.framable ? rpushFramed(this.redis, key, f.bytes) : this.redis.rpush(key, bytes)) : this.redis.set(key, bytes));
       keys.push(key);
     }
     keys.push(this.keys.hlsPlaylist(cameraId));

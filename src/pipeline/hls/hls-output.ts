@@ -9,9 +9,9 @@
  * a segment that slid out of the playlist stay `retiredKept` segments longer for players that
  * are behind, then are deleted; everything is deleted on stop. If Redis falls behind, files
  * not yet written when they retire are never written (counted in `dropped`), so memory stays
- * bounded by the window. Parts are written into pooled buffers, taken back once Redis has
- * them (ioredis copies a command's arguments when it sends it), so a live camera does not
- * fault in fresh pages for every part.
+ * bounded by the window. Parts are written into pooled buffers with room for their RPUSH
+ * framing, sent from there (`rpushFramed`) and taken back once Redis has them, so a live
+ * camera neither copies nor faults in fresh pages for every part.
  *
  * A playlist left in Redis by another output of the camera (its holder died and this worker
  * took the camera over) is continued: media sequence numbers go on after its last segment,
@@ -20,6 +20,7 @@
 import { randomBytes } from "node:crypto";
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { BufferPool } from "../../media/buffer-pool.ts";
+import { RESP_HEADROOM, RESP_TAILROOM } from "../../state/framed-rpush.ts";
 import { type HlsFile, type HlsSegmentStore, parsePartName, SEGMENT_TTL_S, segmentOfPart } from "../../state/hls-segment-store.ts";
 import type { Output } from "../outputs/output.ts";
 import type { Consumer, Pipeline } from "../pipeline.ts";
@@ -71,7 +72,8 @@ export class HlsOutput implements Consumer, Output {
     private readonly store: HlsSegmentStore,
     opts: HlsOutputOptions = {},
   ) {
-    this.segmenterOpts = { ...opts, allocate: (bytes) => this.parts.take(bytes) };
+    // Room around each part for its RPUSH framing: it goes to Redis without a copy (rpushFramed).
+    this.segmenterOpts = { ...opts, allocate: (bytes) => this.parts.take(RESP_HEADROOM + bytes + RESP_TAILROOM).subarray(RESP_HEADROOM) };
     this.segmenter = new Fmp4Segmenter(this.segmenterOpts);
     this.windowSize = opts.windowSize ?? 6;
     this.retiredKept = opts.retiredKept ?? 4;
@@ -165,7 +167,7 @@ export class HlsOutput implements Consumer, Output {
         this.playlist.startSegment({ msn: e.msn, map: this.initNames[e.initIndex]!, discontinuity: e.discontinuity, programDateMs: e.programDateMs });
       } else if (e.kind === "part") {
         const name = this.partName(e.msn, e.index);
-        this.pending.push({ name, bytes: e.bytes });
+        this.pending.push({ name, bytes: e.bytes, framable: true });
         this.pendingUnits.set(name, e.samples);
         this.playlist.setPartTarget(this.segmenter.partTarget / CLOCK);
         this.playlist.addPart({ name, durationSec: e.duration / CLOCK, independent: e.independent });
