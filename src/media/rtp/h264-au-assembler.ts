@@ -33,7 +33,7 @@ import { InvalidFieldError, MediaError, TooLargeError, TruncatedError } from "..
 import { NalType } from "../nal.ts";
 import { emitNalu, findStartCode } from "../start-code.ts";
 import { FU_A_HEADER_BYTES, FU_END, FU_START, H264PayloadType, STAP_A_HEADER_BYTES, isSingleNalType } from "./h264-rtp.ts";
-import { readRtpPacket } from "./rtp-header.ts";
+import { readRtpPacket, type RtpPacketView } from "./rtp-header.ts";
 import { RtpTimeline, VIDEO_CLOCK_RATE } from "./rtp-timeline.ts";
 
 /** Options of {@link H264AccessUnitAssembler}. */
@@ -97,6 +97,8 @@ export class H264AccessUnitAssembler {
   private nalus: Uint8Array[] = [];
   private bytes = 0;
   private fu: Uint8Array[] | undefined;
+  /** Bytes of the open fragmented NAL unit so far, its rebuilt header byte included. */
+  private fuBytes = 0;
   private skipping = false;
   private waitKeyframe = true;
   private lastDts: number | undefined;
@@ -140,6 +142,22 @@ export class H264AccessUnitAssembler {
    * @returns the access units it completes, changed parameter sets, and the error of a dropped packet
    */
   push(packet: Uint8Array): AssemblerOutput {
+    let p: RtpPacketView;
+    try {
+      p = readRtpPacket(packet);
+    } catch (e) {
+      if (!(e instanceof MediaError)) throw e;
+      this.drop();
+      return { units: [], error: e };
+    }
+    return this.pushPacket(p);
+  }
+
+  /**
+   * {@link push} for a packet the caller has parsed already (`readRtpPacket`), so a receiver
+   * that reads the header for its statistics parses each packet once.
+   */
+  pushPacket(p: RtpPacketView): AssemblerOutput {
     const units: AccessUnit[] = [];
     this.setsChanged = false;
     const finish = () => {
@@ -148,7 +166,6 @@ export class H264AccessUnitAssembler {
     };
     let error: MediaError | undefined;
     try {
-      const p = readRtpPacket(packet);
       if (this.payloadType !== undefined && p.payloadType !== this.payloadType) {
         throw new InvalidFieldError("RTP packet", "payload type", p.payloadType);
       }
@@ -199,6 +216,7 @@ export class H264AccessUnitAssembler {
     if (fu & FU_START) {
       if (this.fu) throw new InvalidFieldError("H.264 FU-A", "S bit", "1 while a fragmented NAL unit is open");
       this.fu = [Uint8Array.of((b[0]! & 0xe0) | type)];
+      this.fuBytes = 1;
       this.grow(1);
     } else if (!this.fu) {
       throw new InvalidFieldError("H.264 FU-A", "S bit", "0 without a start fragment");
@@ -207,10 +225,12 @@ export class H264AccessUnitAssembler {
     }
     this.grow(b.length - FU_A_HEADER_BYTES);
     this.fu.push(b.subarray(FU_A_HEADER_BYTES));
+    this.fuBytes += b.length - FU_A_HEADER_BYTES;
     if (!(fu & FU_END)) return;
     const parts = this.fu;
     this.fu = undefined;
-    const nalu = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    // Every byte is written below: no zero fill first (a fresh picture's pages are touched once).
+    const nalu = new Uint8Array(Buffer.allocUnsafeSlow(this.fuBytes).buffer, 0, this.fuBytes);
     let o = 0;
     for (const p of parts) {
       nalu.set(p, o);

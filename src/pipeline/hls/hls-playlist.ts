@@ -58,7 +58,7 @@ export interface HlsPlaylistOptions {
 /** Writes the playlist of one HLS output. */
 export class HlsPlaylist {
   private readonly window: PlaylistSegment[] = [];
-  /** Lines of complete segments, rendered once. */
+  /** Lines of segments, each rendered once. */
   private readonly rendered = new WeakMap<PlaylistSegment, SegmentLines>();
   private open: PlaylistSegment | undefined;
   private discontinuitySequence: number;
@@ -144,58 +144,65 @@ export class HlsPlaylist {
     };
   }
 
-  /** The lines of a complete segment, made once: it no longer changes (a playlist is rendered per part). */
-  private completeLines(s: PlaylistSegment): SegmentLines {
-    let text = this.rendered.get(s);
-    if (!text) this.rendered.set(s, (text = segmentLines(s)));
-    return text;
+  /**
+   * A segment's lines, each rendered once: its date and each part's line as they come, and
+   * once complete its EXTINF and whole blocks (a playlist is rendered per part, 5 a second).
+   */
+  private lines(s: PlaylistSegment): SegmentLines {
+    let r = this.rendered.get(s);
+    if (!r) this.rendered.set(s, (r = { date: `#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateMs).toISOString()}\n`, parts: [] }));
+    while (r.parts.length < s.parts.length) r.parts.push(partLine(s.parts[r.parts.length]!));
+    if (s.name !== undefined && r.whole === undefined) {
+      const extinf = `#EXTINF:${sec(s.durationSec)},\n${s.name}\n`;
+      r.whole = r.date + r.parts.join("") + extinf;
+      r.brief = r.date + extinf;
+    }
+    return r;
   }
 
   /** The playlist text. */
   render(): string {
     const partTarget = this.partTarget;
     const edge = this.edge();
-    const lines = [
-      "#EXTM3U",
-      "#EXT-X-VERSION:6",
-      `#EXT-X-TARGETDURATION:${this.targetDuration}`,
-      `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${sec(3 * partTarget)},HOLD-BACK=${sec(3 * this.targetDuration)}`,
-      `#EXT-X-PART-INF:PART-TARGET=${sec(partTarget)}`,
-      `#EXT-X-MEDIA-SEQUENCE:${edge.firstMsn}`,
-    ];
-    if (this.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${this.discontinuitySequence}`);
-    lines.push("#EXT-X-INDEPENDENT-SEGMENTS");
+    let out =
+      "#EXTM3U\n#EXT-X-VERSION:6\n" +
+      `#EXT-X-TARGETDURATION:${this.targetDuration}\n` +
+      `#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=${sec(3 * partTarget)},HOLD-BACK=${sec(3 * this.targetDuration)}\n` +
+      `#EXT-X-PART-INF:PART-TARGET=${sec(partTarget)}\n` +
+      `#EXT-X-MEDIA-SEQUENCE:${edge.firstMsn}\n`;
+    if (this.discontinuitySequence > 0) out += `#EXT-X-DISCONTINUITY-SEQUENCE:${this.discontinuitySequence}\n`;
+    out += "#EXT-X-INDEPENDENT-SEGMENTS\n";
     // Parts are listed for segments that end within three target durations of the live edge (§4.4.4.9).
-    const listed = [...this.window, ...(this.open && this.open.parts.length > 0 ? [this.open] : [])];
-    let fromEnd = listed.reduce((t, s) => t + s.durationSec, 0);
+    const listed = this.open && this.open.parts.length > 0 ? [...this.window, this.open] : this.window;
+    let fromEnd = 0;
+    for (const s of listed) fromEnd += s.durationSec;
     let map: string | undefined;
-    listed.forEach((s, i) => {
+    for (let i = 0; i < listed.length; i++) {
+      const s = listed[i]!;
       fromEnd -= s.durationSec;
-      if (s.discontinuity && i > 0) lines.push("#EXT-X-DISCONTINUITY");
-      if (s.map !== map) lines.push(`#EXT-X-MAP:URI="${(map = s.map)}"`);
-      const text = s === this.open ? segmentLines(s) : this.completeLines(s);
-      lines.push(text.date);
-      if (s === this.open || fromEnd < 3 * this.targetDuration) lines.push(...text.parts);
-      if (s !== this.open) lines.push(text.extinf);
-    });
-    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${this.opts.partName(edge.msn, edge.parts)}"`);
-    return `${lines.join("\n")}\n`;
+      if (s.discontinuity && i > 0) out += "#EXT-X-DISCONTINUITY\n";
+      if (s.map !== map) out += `#EXT-X-MAP:URI="${(map = s.map)}"\n`;
+      const r = this.lines(s);
+      if (s === this.open) out += r.date + r.parts.join("");
+      else out += fromEnd < 3 * this.targetDuration ? r.whole! : r.brief!;
+    }
+    return `${out}#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${this.opts.partName(edge.msn, edge.parts)}"\n`;
   }
 }
 
-/** A segment's own lines: its date, its parts and (complete) its EXTINF with its URI. */
+/** A segment's rendered lines, each ending in a newline. */
 interface SegmentLines {
   readonly date: string;
-  readonly parts: readonly string[];
-  readonly extinf: string;
+  /** One line per part rendered so far. */
+  readonly parts: string[];
+  /** Once complete: date, parts and EXTINF with the URI. */
+  whole?: string;
+  /** Once complete: date and EXTINF with the URI, without parts. */
+  brief?: string;
 }
 
-function segmentLines(s: PlaylistSegment): SegmentLines {
-  return {
-    date: `#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateMs).toISOString()}`,
-    parts: s.parts.map((p) => `#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ",INDEPENDENT=YES" : ""}`),
-    extinf: `#EXTINF:${sec(s.durationSec)},\n${s.name}`,
-  };
+function partLine(p: PlaylistPart): string {
+  return `#EXT-X-PART:DURATION=${sec(p.durationSec)},URI="${p.name}"${p.independent ? ",INDEPENDENT=YES" : ""}\n`;
 }
 
 /** Seconds as the playlist writes them: 5 decimals. */

@@ -9,7 +9,7 @@ import type { AccessUnit } from "../../media/access-unit.ts";
 import { H264AccessUnitAssembler } from "../../media/rtp/h264-au-assembler.ts";
 import { buildReceiverReport } from "../../media/rtp/rtcp-receiver-report.ts";
 import { readSenderReports } from "../../media/rtp/rtcp-sender-report.ts";
-import { readRtpPacket } from "../../media/rtp/rtp-header.ts";
+import { readRtpPacket, type RtpPacketView } from "../../media/rtp/rtp-header.ts";
 import { RtpReceiverStats } from "../../media/rtp/rtp-receiver-stats.ts";
 import type { H264Track } from "../../media/rtsp/video-track.ts";
 import { StallWatchdog } from "../../proc/stall-watchdog.ts";
@@ -66,13 +66,14 @@ export class RtspReceiver {
   onFrame(channel: number, payload: Uint8Array): void {
     if (channel === this.channels[1]) return this.rtcp(payload);
     if (channel !== this.channels[0]) return;
+    let p: RtpPacketView | undefined;
     try {
-      const p = readRtpPacket(payload);
+      p = readRtpPacket(payload);
       this.stats.onPacket(p.ssrc, p.sequenceNumber, p.timestamp, performance.now());
     } catch {
       // the assembler reports the same malformed header below
     }
-    const out = this.assembler.push(payload);
+    const out = p ? this.assembler.pushPacket(p) : this.assembler.push(payload);
     if (out.parameterSets) this.sink.onParameterSets(out.parameterSets.sps, out.parameterSets.pps);
     if (out.error) {
       this.lastError = out.error.message;

@@ -60,6 +60,10 @@ export class SourceSupervisor {
     const { deps, camera } = this;
     const stop = this.stopping.signal;
     const accessUnits = accessUnitsTotal.labels(camera.id);
+    // prom-client hashes the labels on every inc: access units are counted here and added to
+    // the counter at most once a second (the first at once), and when a session ends.
+    let uncounted = 0;
+    let countedAt = Number.NEGATIVE_INFINITY;
     while (!stop.aborted) {
       if (!this.wanted) {
         await sleep(100, stop);
@@ -73,7 +77,13 @@ export class SourceSupervisor {
         timeouts: NETWORK_TIMEOUTS[camera.network],
         redact: (t) => redactSecrets(t, this.secrets),
         onAccessUnit: (au) => {
-          accessUnits.inc();
+          uncounted++;
+          const now = performance.now();
+          if (now - countedAt >= 1000) {
+            accessUnits.inc(uncounted);
+            uncounted = 0;
+            countedAt = now;
+          }
           this.pipeline.push(au);
         },
         onParameterSets: (sps, pps) => this.pipeline.setParameterSets(sps, pps),
@@ -83,6 +93,8 @@ export class SourceSupervisor {
         },
         signal: stop,
       });
+      if (uncounted > 0) accessUnits.inc(uncounted);
+      uncounted = 0;
       if (stop.aborted) break;
       if (err instanceof NativeUnsupportedError && camera.sourceEngine === "auto") {
         deps.log.warn({ camera: camera.id, reason: err.message }, "native source cannot pull this camera: using ffmpeg");
