@@ -3,10 +3,15 @@
  * camera pipeline (ITU-T H.264 §7.4.1.2.3).
  */
 
+import type { NalUnit } from "./nal-unit.ts";
+
 /** One picture's NAL units with its timing. */
 export interface AccessUnit {
-  /** NAL units in decoding order, each without start code or length prefix. */
-  readonly nalus: readonly Uint8Array[];
+  /**
+   * NAL units in decoding order, each without start code or length prefix; a slice from RTP
+   * FU-A may be in pieces (`NalPieces`: read it with `nalBytes`, `writeNal`, `nalHeaderByte`).
+   */
+  readonly nalus: readonly NalUnit[];
   /** Decoding timestamp in 90 kHz ticks; non-decreasing within one source session. */
   readonly dts: number;
   /** Presentation timestamp in 90 kHz ticks (equals `dts` for streams without B-frames). */

@@ -9,6 +9,7 @@
 
 import { type Allocate, bytesFor } from "./buffer-pool.ts";
 import { InvalidFieldError } from "./errors.ts";
+import { type NalUnit, writeNal } from "./nal-unit.ts";
 import { emitNalu, findStartCode } from "./start-code.ts";
 
 export { AnnexBSplitter, type AnnexBSplitterOptions, DEFAULT_MAX_NALU_BYTES } from "./annexb-splitter.ts";
@@ -47,15 +48,14 @@ export function splitAnnexB(bytes: Uint8Array): Uint8Array[] {
  * @returns sum(4 + nalu.byteLength) bytes
  * @throws RangeError when `allocate` gives a buffer smaller than it was asked for
  */
-export function toAnnexB(nalus: readonly Uint8Array[], allocate?: Allocate): Uint8Array {
+export function toAnnexB(nalus: readonly NalUnit[], allocate?: Allocate): Uint8Array {
   let size = 0;
   for (const n of nalus) size += 4 + n.byteLength;
   const out = bytesFor(size, allocate);
   let o = 0;
   for (const n of nalus) {
     out.set(START_CODE, o);
-    out.set(n, o + 4);
-    o += 4 + n.byteLength;
+    o = writeNal(n, out, o + 4);
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { AccessUnit } from "./access-unit.ts";
 import { buildAvcConfig } from "./avc-config.ts";
 import { writeU24, writeU32 } from "./bytes.ts";
 import { InvalidFieldError, TooLargeError } from "./errors.ts";
+import { writeNal } from "./nal-unit.ts";
 import {
   AvcPacketType,
   FLV_AVC_VIDEO_HEADER_BYTES,
@@ -104,15 +105,14 @@ export class FlvMuxer {
     const ct = Math.round((au.pts - au.dts) / 90);
     if (!(ct >= MIN_SI24 && ct <= MAX_SI24)) throw new InvalidFieldError("FLV AVC video tag", "CompositionTime", ct);
     let payloadBytes = 0;
-    for (const n of au.nalus) if (n.length > 0) payloadBytes += NAL_LENGTH_BYTES + n.length;
+    for (const n of au.nalus) if (n.byteLength > 0) payloadBytes += NAL_LENGTH_BYTES + n.byteLength;
     const frameType = au.isKeyframe ? FlvFrameType.KEY : FlvFrameType.INTER;
     const out = videoTag(ms, frameType, AvcPacketType.NALU, ct, payloadBytes);
     let o = FLV_TAG_HEADER_BYTES + FLV_AVC_VIDEO_HEADER_BYTES;
     for (const n of au.nalus) {
-      if (n.length === 0) continue;
-      writeU32(out, o, n.length);
-      out.set(n, o + NAL_LENGTH_BYTES);
-      o += NAL_LENGTH_BYTES + n.length;
+      if (n.byteLength === 0) continue;
+      writeU32(out, o, n.byteLength);
+      o = writeNal(n, out, o + NAL_LENGTH_BYTES);
     }
     return out;
   }

@@ -3,6 +3,7 @@
  */
 
 import { TruncatedError } from "./errors.ts";
+import { type NalUnit, nalHeaderByte } from "./nal-unit.ts";
 
 /** The nal_unit_type values camserver acts on (ITU-T H.264 Table 7-1). */
 export const NalType = {
@@ -29,8 +30,8 @@ export type NalTypeValue = (typeof NalType)[keyof typeof NalType];
  * @returns 0..31
  * @throws TruncatedError when `nalu` is empty
  */
-export function nalType(nalu: Uint8Array): number {
-  const b = nalu[0];
+export function nalType(nalu: NalUnit): number {
+  const b = nalHeaderByte(nalu);
   if (b === undefined) throw new TruncatedError("NAL unit header", 1, 0);
   return b & 0x1f;
 }

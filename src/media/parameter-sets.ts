@@ -6,9 +6,10 @@
 
 import type { AccessUnit } from "./access-unit.ts";
 import { NalType, nalType } from "./nal.ts";
+import { type NalUnit, nalBytes } from "./nal-unit.ts";
 
-function isParameterSet(nalu: Uint8Array): boolean {
-  const t = nalu.length > 0 ? nalType(nalu) : 0;
+function isParameterSet(nalu: NalUnit): boolean {
+  const t = nalu.byteLength > 0 ? nalType(nalu) : 0;
   return t === NalType.SPS || t === NalType.PPS;
 }
 
@@ -25,10 +26,10 @@ function isParameterSet(nalu: Uint8Array): boolean {
  */
 export function withParameterSets(au: AccessUnit, sps: readonly Uint8Array[], pps: readonly Uint8Array[]): AccessUnit {
   if (!au.isKeyframe || sps.length === 0 || pps.length === 0) return au;
-  const nalus: Uint8Array[] = [];
+  const nalus: NalUnit[] = [];
   let rest = 0;
   const first = au.nalus[0];
-  if (first !== undefined && first.length > 0 && nalType(first) === NalType.AUD) {
+  if (first !== undefined && first.byteLength > 0 && nalType(first) === NalType.AUD) {
     nalus.push(first);
     rest = 1;
   }
@@ -42,14 +43,15 @@ export function withParameterSets(au: AccessUnit, sps: readonly Uint8Array[], pp
 
 /** Whether two byte strings are equal (both undefined counts as equal). */
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
 function sameSets(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
-  return a.length === b.length && a.every((x, i) => sameBytes(x, b[i]));
+  return a === b || (a.length === b.length && a.every((x, i) => sameBytes(x, b[i])));
 }
 
 /**
@@ -60,10 +62,10 @@ export function parameterSetsOf(au: AccessUnit): { sps: Uint8Array | undefined; 
   let sps: Uint8Array | undefined;
   let pps: Uint8Array | undefined;
   for (const n of au.nalus) {
-    if (n.length === 0) continue;
+    if (n.byteLength === 0) continue;
     const t = nalType(n);
-    if (t === NalType.SPS) sps ??= n;
-    else if (t === NalType.PPS) pps ??= n;
+    if (t === NalType.SPS) sps ??= nalBytes(n);
+    else if (t === NalType.PPS) pps ??= nalBytes(n);
   }
   return { sps, pps };
 }
@@ -107,9 +109,9 @@ export class ParameterSetCache {
     let sps: Uint8Array[] | undefined;
     let pps: Uint8Array[] | undefined;
     for (const n of au.nalus) {
-      const t = n.length > 0 ? nalType(n) : 0;
-      if (t === NalType.SPS) (sps ??= []).push(n);
-      else if (t === NalType.PPS) (pps ??= []).push(n);
+      const t = n.byteLength > 0 ? nalType(n) : 0;
+      if (t === NalType.SPS) (sps ??= []).push(nalBytes(n));
+      else if (t === NalType.PPS) (pps ??= []).push(nalBytes(n));
     }
     return this.set(sps ?? this.spsList, pps ?? this.ppsList);
   }

@@ -18,7 +18,7 @@ export function findStartCode(b: Uint8Array, from: number, end: number): number 
 }
 
 /** Copies `b[start, end)` with trailing zero bytes trimmed into `out`, unless it is empty. */
-export function emitNalu(b: Uint8Array, start: number, end: number, out: Uint8Array[]): void {
+export function emitNalu(b: Uint8Array, start: number, end: number, out: { push(n: Uint8Array): unknown }): void {
   let e = end;
   while (e > start && b[e - 1] === 0) e--;
   if (e > start) out.push(b.slice(start, e));

@@ -12,10 +12,13 @@ import { H264Packetizer as WeriftPacketizer } from "werift";
 import { FPS, syntheticStream } from "./kit/synthetic-stream.ts";
 import { H264Depacketizer } from "../../src/media/rtp/h264-depacketizer.ts";
 import { H264Packetizer } from "../../src/media/rtp/h264-packetizer.ts";
+import { nalBytes } from "../../src/media/nal-unit.ts";
 
 const seconds = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 2;
 const { aus, auBytes } = syntheticStream();
-const avcc = aus.map((a) => Buffer.concat(a.nalus.flatMap((n) => [Buffer.from(new Uint8Array(new Uint32Array([n.length]).buffer).reverse()), Buffer.from(n)])));
+const avcc = aus.map((a) =>
+  Buffer.concat(a.nalus.flatMap((n) => [Buffer.from(new Uint8Array(new Uint32Array([n.byteLength]).buffer).reverse()), Buffer.from(nalBytes(n))])),
+);
 
 function run(name: string, pass: () => number): void {
   for (let w = 0; w < 3; w++) pass(); // warm-up

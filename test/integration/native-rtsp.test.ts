@@ -21,6 +21,7 @@ import { stopAll } from "../support/background.ts";
 import { freePort } from "../support/ports.ts";
 import { clipsDir, startBlackhole, startFlakyCamera, startPerlRtspRelay, startRtspCamera, startVlcRtspServer, type TestbedServer } from "../support/testbed.ts";
 import { type ScriptedCamera, startScriptedCamera } from "./fixtures/scripted-rtsp-camera.ts";
+import { nalType } from "../../src/media/nal.ts";
 
 const LOCAL = NETWORK_TIMEOUTS.local;
 const PASSWORD = "n4tive-pw!";
@@ -89,7 +90,7 @@ async function session(
   return { units, setsBeforeFirst, sets, firstMediaMs, err, elapsedMs: performance.now() - t0 };
 }
 
-const nalTypes = (au: AccessUnit) => au.nalus.map((n) => n[0]! & 0x1f);
+const nalTypes = (au: AccessUnit) => au.nalus.map(nalType);
 
 function expectGoodStream(r: Result, n: number): void {
   expect(r.units.length).toBe(n);

@@ -18,6 +18,7 @@ import { eventually, startCamserver, tempDir, TEST_REDIS_URL, TEST_TOKEN, testPr
 import { annexBKeyframes, decodeErrors, probeFrames } from "../support/recording-probe.ts";
 import { accessUnitsOf, compileCWriter, quantile, removeRings, ringName, runShmSession, writeFramesFile } from "./fixtures/shm-writers.ts";
 import { fixture } from "../unit/media/fixtures.ts";
+import { type NalUnit, nalBytes } from "../../src/media/nal-unit.ts";
 
 let writer = { binary: "", dir: "" };
 let framesFile = "";
@@ -41,7 +42,8 @@ async function startStream(name: string, fps = 30): Promise<Background> {
   return bg;
 }
 
-const sameNalus = (a: readonly Uint8Array[], b: readonly Uint8Array[]) => a.length === b.length && a.every((n, i) => Buffer.from(n).equals(Buffer.from(b[i]!)));
+const sameNalus = (a: readonly NalUnit[], b: readonly NalUnit[]) =>
+  a.length === b.length && a.every((n, i) => Buffer.from(nalBytes(n)).equals(Buffer.from(nalBytes(b[i]!))));
 
 describe("a C camera daemon on camserver_shm.h", () => {
   it("lays out the same bytes as the TypeScript writer", async () => {

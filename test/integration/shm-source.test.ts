@@ -14,6 +14,8 @@ import { SourceLostError } from "../../src/pipeline/source/source.ts";
 import { stopAll, type Background } from "../support/background.ts";
 import { clipsDir } from "../support/testbed.ts";
 import { leftoverRings, quantile, removeRings, ringName, runShmSession, startShmCamera } from "./fixtures/shm-writers.ts";
+import type { NalUnit } from "../../src/media/nal-unit.ts";
+import { nalType } from "../../src/media/nal.ts";
 
 let clip = "";
 beforeAll(() => {
@@ -24,7 +26,7 @@ afterAll(async () => {
   removeRings();
 });
 
-const types = (nalus: readonly Uint8Array[]) => nalus.map((n) => n[0]! & 0x1f);
+const types = (nalus: readonly NalUnit[]) => nalus.map(nalType);
 
 /** A ring laid out by the TypeScript writer, mapped writable in this process. */
 async function tsRing(name: string) {

@@ -5,6 +5,7 @@
  */
 
 import { InvalidFieldError } from "../errors.ts";
+import { type NalUnit, writeNal } from "../nal-unit.ts";
 
 /** Bytes of each NAL unit length prefix in camserver's samples. */
 export const NAL_LENGTH_BYTES = 4;
@@ -15,7 +16,7 @@ export const NAL_LENGTH_BYTES = 4;
  */
 export interface AvccNalUnits {
   /** NAL units of one access unit in decoding order, header byte included, none empty. */
-  readonly nalus: readonly Uint8Array[];
+  readonly nalus: readonly NalUnit[];
   /** Bytes of the sample as written: sum(4 + nalu.byteLength). */
   readonly byteLength: number;
 }
@@ -24,11 +25,11 @@ export interface AvccNalUnits {
  * Checks NAL units for a sample and sums its size, without copying them.
  * @throws InvalidFieldError for an empty NAL unit (as {@link avccSample})
  */
-export function avccNalUnits(nalus: readonly Uint8Array[]): AvccNalUnits {
+export function avccNalUnits(nalus: readonly NalUnit[]): AvccNalUnits {
   return { nalus, byteLength: avccSize(nalus) };
 }
 
-function avccSize(nalus: readonly Uint8Array[]): number {
+function avccSize(nalus: readonly NalUnit[]): number {
   let size = 0;
   for (let i = 0; i < nalus.length; i++) {
     const n = nalus[i]!.byteLength;
@@ -46,7 +47,7 @@ function avccSize(nalus: readonly Uint8Array[]): number {
  * @throws InvalidFieldError for an empty NAL unit (a zero length would end the sample early
  *   for some readers, and a sample carries whole NAL units)
  */
-export function avccSample(nalus: readonly Uint8Array[]): Uint8Array {
+export function avccSample(nalus: readonly NalUnit[]): Uint8Array {
   const out = new Uint8Array(avccSize(nalus));
   let o = 0;
   for (const nalu of nalus) {
@@ -55,8 +56,7 @@ export function avccSample(nalus: readonly Uint8Array[]): Uint8Array {
     out[o + 1] = (n >>> 16) & 0xff;
     out[o + 2] = (n >>> 8) & 0xff;
     out[o + 3] = n & 0xff;
-    out.set(nalu, o + NAL_LENGTH_BYTES);
-    o += NAL_LENGTH_BYTES + n;
+    o = writeNal(nalu, out, o + NAL_LENGTH_BYTES);
   }
   return out;
 }

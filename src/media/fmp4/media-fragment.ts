@@ -118,7 +118,8 @@ export function mediaFragment<D extends SamplePayload>(o: Fmp4FragmentOptions<D>
     }
     for (const nalu of d.nalus) {
       w.u32(nalu.byteLength);
-      w.bytes(nalu);
+      if (nalu instanceof Uint8Array) w.bytes(nalu);
+      else for (const p of nalu.pieces) w.bytes(p);
     }
   }
   return w.finish();

@@ -7,6 +7,7 @@
 
 import type { AccessUnit } from "../access-unit.ts";
 import { DecodeTimeOrderError, InvalidFieldError } from "../errors.ts";
+import type { NalUnit } from "../nal-unit.ts";
 import { avccSample } from "./avcc-sample.ts";
 import type { Fmp4Sample, SamplePayload } from "./media-fragment.ts";
 
@@ -26,7 +27,7 @@ export interface SampleBuilderOptions<D extends SamplePayload = Uint8Array> {
    * `avccNalUnits` keeps them, for a fragment that writes them in place (one copy fewer).
    * @defaultValue avccSample
    */
-  readonly payload?: (nalus: readonly Uint8Array[]) => D;
+  readonly payload?: (nalus: readonly NalUnit[]) => D;
 }
 
 const AU_CLOCK = 90000;
@@ -39,13 +40,13 @@ const AU_CLOCK = 90000;
  */
 export class SampleBuilder<D extends SamplePayload = Uint8Array> {
   private readonly timescale: number;
-  private readonly toPayload: (nalus: readonly Uint8Array[]) => D;
+  private readonly toPayload: (nalus: readonly NalUnit[]) => D;
   private held: { data: D; dts: number; isSync: boolean; compositionOffset: number } | undefined;
   private lastDuration: number | undefined;
 
   /** @throws InvalidFieldError when `timescale` is not an integer 1..2^32-1 */
   constructor(options: SampleBuilderOptions<D> = {}) {
-    this.toPayload = options.payload ?? (avccSample as unknown as (nalus: readonly Uint8Array[]) => D);
+    this.toPayload = options.payload ?? (avccSample as unknown as (nalus: readonly NalUnit[]) => D);
     const t = options.timescale ?? AU_CLOCK;
     if (!Number.isInteger(t) || t < 1 || t > 0xffffffff) throw new InvalidFieldError("SampleBuilderOptions", "timescale", t);
     this.timescale = t;

@@ -24,13 +24,15 @@
  * caller can decide when a camera is sending garbage.
  *
  * Packets are taken over, not copied: NAL units of single NAL unit packets and STAP-A are views
- * of the packet, and FU-A fragments are joined with one copy. So a packet must not be written to
- * after `push` (the RTSP stream parser and the UDP receiver hand over fresh buffers).
+ * of the packet, and FU-A fragments are joined with one copy, or (`joinFragments: false`) a
+ * slice is handed on as its pieces (`NalPieces`, views of the packets). So a packet must not be
+ * written to after `push` (the RTSP stream parser and the UDP receiver hand over fresh buffers).
  */
 
 import type { AccessUnit } from "../access-unit.ts";
 import { InvalidFieldError, MediaError, TooLargeError, TruncatedError } from "../errors.ts";
-import { NalType } from "../nal.ts";
+import { isVcl, NalType, nalType } from "../nal.ts";
+import { NalPieces, type NalUnit, nalBytes } from "../nal-unit.ts";
 import { emitNalu, findStartCode } from "../start-code.ts";
 import { FU_A_HEADER_BYTES, FU_END, FU_START, H264PayloadType, STAP_A_HEADER_BYTES, isSingleNalType } from "./h264-rtp.ts";
 import { readRtpPacket, type RtpPacketView } from "./rtp-header.ts";
@@ -52,6 +54,13 @@ export interface H264AssemblerOptions {
   readonly maxNalUnits?: number;
   /** A timestamp step larger than this (either way) is a clock restart, in ms. @defaultValue 10000 */
   readonly maxJumpMs?: number;
+  /**
+   * Join a slice's FU-A fragments into one buffer (true), or hand it on as `NalPieces`, views
+   * of the packets, so that its bytes are copied once, where a consumer writes them (false:
+   * the RTSP receiver). Parameter sets, SEI and NAL units with start codes inside are joined
+   * either way. @defaultValue true
+   */
+  readonly joinFragments?: boolean;
 }
 
 /** What one packet produced. */
@@ -69,7 +78,7 @@ function sameList(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
 }
 
 /** Splits a NAL unit a vendor filled with Annex B start codes; most come back as they are. */
-function splitEmbedded(nalu: Uint8Array, out: Uint8Array[]): void {
+function splitEmbedded(nalu: Uint8Array, out: NalUnit[]): void {
   let at = findStartCode(nalu, 0, nalu.length);
   if (at < 0) {
     out.push(nalu);
@@ -83,6 +92,29 @@ function splitEmbedded(nalu: Uint8Array, out: Uint8Array[]): void {
   }
 }
 
+/**
+ * Whether a start code 0x000001 lies in the pieces, also across their boundaries (a vendor's
+ * Annex B inside RTP: the NAL unit must be split, see `splitEmbedded`).
+ */
+function piecesHaveStartCode(pieces: readonly Uint8Array[]): boolean {
+  let b2 = -1; // the two bytes before the current piece
+  let b1 = -1;
+  for (const p of pieces) {
+    if (findStartCode(p, 0, p.length) >= 0) return true;
+    const c0 = p[0] ?? -1;
+    const c1 = p.length > 1 ? p[1]! : -1;
+    if ((b2 === 0 && b1 === 0 && c0 === 1) || (b1 === 0 && c0 === 0 && c1 === 1)) return true;
+    if (p.length >= 2) {
+      b2 = p[p.length - 2]!;
+      b1 = p[p.length - 1]!;
+    } else if (p.length === 1) {
+      b2 = b1;
+      b1 = c0;
+    }
+  }
+  return false;
+}
+
 /** Turns one SSRC's RTP packets into access units. Not reentrant; one per stream. */
 export class H264AccessUnitAssembler {
   private readonly timeline: RtpTimeline;
@@ -94,8 +126,9 @@ export class H264AccessUnitAssembler {
   private pps: readonly Uint8Array[];
   private expectedSeq = -1;
   private timestamp = -1;
-  private nalus: Uint8Array[] = [];
+  private nalus: NalUnit[] = [];
   private bytes = 0;
+  private readonly joinFragments: boolean;
   private fu: Uint8Array[] | undefined;
   /** Bytes of the open fragmented NAL unit so far, its rebuilt header byte included. */
   private fuBytes = 0;
@@ -120,6 +153,7 @@ export class H264AccessUnitAssembler {
     this.sps = options.sps ?? [];
     this.pps = options.pps ?? [];
     this.maxBytes = options.maxAccessUnitBytes ?? 8 * 1024 * 1024;
+    this.joinFragments = options.joinFragments ?? true;
     this.maxNalus = options.maxNalUnits ?? 1024;
     const jumpMs = options.maxJumpMs ?? 10_000;
     for (const [k, v] of [
@@ -227,17 +261,16 @@ export class H264AccessUnitAssembler {
     this.fu.push(b.subarray(FU_A_HEADER_BYTES));
     this.fuBytes += b.length - FU_A_HEADER_BYTES;
     if (!(fu & FU_END)) return;
-    const parts = this.fu;
+    const pieces = new NalPieces(this.fu, this.fuBytes);
     this.fu = undefined;
-    // Every byte is written below: no zero fill first (a fresh picture's pages are touched once).
-    const nalu = new Uint8Array(Buffer.allocUnsafeSlow(this.fuBytes).buffer, 0, this.fuBytes);
-    let o = 0;
-    for (const p of parts) {
-      nalu.set(p, o);
-      o += p.length;
+    this.bytes -= pieces.byteLength; // counted while fragments came; add() counts it again
+    if (this.joinFragments || !isVcl(type) || piecesHaveStartCode(pieces.pieces)) {
+      this.add(pieces.bytes());
+      return;
     }
-    this.bytes -= nalu.length; // counted while fragments came; add() counts it again
-    this.add(nalu);
+    this.nalus.push(pieces);
+    this.grow(pieces.byteLength);
+    if (this.nalus.length > this.maxNalus) throw new TooLargeError("H.264 access unit NAL units", this.nalus.length, this.maxNalus);
   }
 
   private stapA(b: Uint8Array): void {
@@ -257,7 +290,7 @@ export class H264AccessUnitAssembler {
   private add(nalu: Uint8Array): void {
     const before = this.nalus.length;
     splitEmbedded(nalu, this.nalus);
-    for (let i = before; i < this.nalus.length; i++) this.grow(this.nalus[i]!.length);
+    for (let i = before; i < this.nalus.length; i++) this.grow(this.nalus[i]!.byteLength);
     if (this.nalus.length > this.maxNalus) throw new TooLargeError("H.264 access unit NAL units", this.nalus.length, this.maxNalus);
   }
 
@@ -268,10 +301,10 @@ export class H264AccessUnitAssembler {
 
   private finish(): AccessUnit | undefined {
     if (this.fu) throw new InvalidFieldError("H.264 FU-A", "E bit", "0 on the last packet of the access unit");
-    const nalus = this.nalus.filter((n) => n.length > 0);
+    const nalus = this.nalus.filter((n) => n.byteLength > 0);
     if (nalus.length === 0 || this.timestamp < 0) return undefined;
     this.setsChanged = this.learnSets(nalus) || this.setsChanged;
-    const types = nalus.map((n) => n[0]! & 0x1f);
+    const types = nalus.map(nalType);
     if (!types.some((t) => t >= 1 && t <= 5)) return undefined; // SPS/PPS/SEI alone: learned, not a picture
     const isKeyframe = types.includes(NalType.IDR);
     if (this.waitKeyframe) {
@@ -298,9 +331,10 @@ export class H264AccessUnitAssembler {
     return { nalus, dts: t, pts: t, isKeyframe };
   }
 
-  private learnSets(nalus: readonly Uint8Array[]): boolean {
-    const sps = nalus.filter((n) => (n[0]! & 0x1f) === NalType.SPS);
-    const pps = nalus.filter((n) => (n[0]! & 0x1f) === NalType.PPS);
+  private learnSets(nalus: readonly NalUnit[]): boolean {
+    // Parameter sets are never in pieces (see joinFragments): nalBytes returns them as they are.
+    const sps = nalus.filter((n) => nalType(n) === NalType.SPS).map(nalBytes);
+    const pps = nalus.filter((n) => nalType(n) === NalType.PPS).map(nalBytes);
     let changed = false;
     if (sps.length > 0 && !sameList(sps, this.sps)) {
       this.sps = sps;

@@ -12,6 +12,7 @@
 import type { AccessUnit } from "../access-unit.ts";
 import { InvalidFieldError } from "../errors.ts";
 import { NalType } from "../nal.ts";
+import { nalBytes } from "../nal-unit.ts";
 import { FU_A_HEADER_BYTES, FU_END, FU_START, H264PayloadType, STAP_A_HEADER_BYTES, STAP_A_SIZE_BYTES } from "./h264-rtp.ts";
 import { isParameterSet, isSingleNalType, rtpTimestamp } from "./h264-rtp.ts";
 import { MAX_RTP_PAYLOAD_BYTES, RTP_HEADER_BYTES, checkUint, writeRtpHeader } from "./rtp-header.ts";
@@ -86,7 +87,9 @@ export class H264Packetizer {
    */
   packetize(au: AccessUnit): Uint8Array[] {
     this.view.setUint32(4, rtpTimestamp(au.pts, this.timestampOffset));
-    const nalus = au.nalus.filter((n) => n.length > 0 && (n[0]! & 0x1f) !== NalType.AUD);
+    // NAL units in pieces (RTP FU-A from the camera) are joined here, once: fragmenting again
+    // for the viewers' MTU reads them as one buffer.
+    const nalus = au.nalus.map(nalBytes).filter((n) => n.length > 0 && (n[0]! & 0x1f) !== NalType.AUD);
     const bad = nalus.find((n) => !isSingleNalType(n[0]! & 0x1f));
     if (bad) throw new InvalidFieldError("NAL unit header", "nal_unit_type", bad[0]! & 0x1f);
     const out: Uint8Array[] = [];

@@ -52,7 +52,14 @@ export class RtspReceiver {
     private readonly sink: ReceiverSink,
     private readonly opts: ReceiverOptions,
   ) {
-    this.assembler = new H264AccessUnitAssembler({ clockRate: track.clockRate, payloadType: track.payloadType, sps: track.sps, pps: track.pps });
+    // Slices stay in their FU-A pieces: the HLS part is where their bytes are first copied to.
+    this.assembler = new H264AccessUnitAssembler({
+      clockRate: track.clockRate,
+      payloadType: track.payloadType,
+      sps: track.sps,
+      pps: track.pps,
+      joinFragments: false,
+    });
     this.stats = new RtpReceiverStats(track.clockRate);
     if (track.sps.length > 0 && track.pps.length > 0) sink.onParameterSets(track.sps, track.pps);
   }

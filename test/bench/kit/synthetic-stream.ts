@@ -27,5 +27,5 @@ export function syntheticStream(): { aus: AccessUnit[]; auBytes: number } {
     const nalus = key ? [SPS, PPS, nalu(0x65, 60_600)] : [nalu(0x41, 15_150)];
     aus.push({ nalus, dts: i * 3000, pts: i * 3000, isKeyframe: key });
   }
-  return { aus, auBytes: aus.reduce((n, a) => n + a.nalus.reduce((m, x) => m + x.length, 0), 0) };
+  return { aus, auBytes: aus.reduce((n, a) => n + a.nalus.reduce((m, x) => m + x.byteLength, 0), 0) };
 }

@@ -8,6 +8,7 @@ import { AccessUnitAssembler, type AssembledAccessUnit } from "../../../src/medi
 import { splitAnnexB } from "../../../src/media/annexb.ts";
 import { TooLargeError } from "../../../src/media/errors.ts";
 import { demuxWhole, fixture, hex, onlyMediaErrors, prng } from "./fixtures.ts";
+import { nalType } from "../../../src/media/nal.ts";
 
 function assemble(nalus: Uint8Array[]): AssembledAccessUnit[] {
   const a = new AccessUnitAssembler();
@@ -27,7 +28,7 @@ describe("access unit assembler", () => {
     const { aus: flv } = demuxWhole(fixture("clip320-from-h264.flv"));
     expect(aus.length).toBe(10);
     expect(aus.map((a) => a.isKeyframe)).toEqual(flv.map((a) => a.isKeyframe));
-    expect(aus.map((a) => a.nalus.map((n) => n[0]! & 0x1f))).toEqual(flv.map((a) => a.nalus.map((n) => n[0]! & 0x1f)));
+    expect(aus.map((a) => a.nalus.map(nalType))).toEqual(flv.map((a) => a.nalus.map(nalType)));
     for (let i = 0; i < aus.length; i++) expect(aus[i]!.nalus).toEqual(flv[i]!.nalus as Uint8Array[]);
   });
 

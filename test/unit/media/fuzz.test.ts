@@ -11,6 +11,7 @@ import { FlvMuxer } from "../../../src/media/flv-mux.ts";
 import { ParameterSetCache, withParameterSets } from "../../../src/media/parameter-sets.ts";
 import { parseSps } from "../../../src/media/sps.ts";
 import { FLV_FIXTURES, SPS_CASES, fixture, flvTags, hex, onlyMediaErrors, prng, randomChunks } from "./fixtures.ts";
+import { nalBytes } from "../../../src/media/nal-unit.ts";
 
 const rand = prng(20_240_601);
 const int = (n: number) => Math.floor(rand() * n);
@@ -107,7 +108,7 @@ describe("fuzzing", () => {
         isKeyframe: rand() < 0.5,
       };
       onlyMediaErrors(() => mux.videoTag(au, rand() < 0.5 ? 0 : odd[int(odd.length)]!));
-      onlyMediaErrors(() => mux.sequenceHeader(au.nalus, au.nalus, dts));
+      onlyMediaErrors(() => mux.sequenceHeader(au.nalus.map(nalBytes), au.nalus.map(nalBytes), dts));
     }
   });
 

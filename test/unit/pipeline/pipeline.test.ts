@@ -7,6 +7,7 @@ import { describe, expect, it } from "bun:test";
 import type { AccessUnit } from "../../../src/media/access-unit.ts";
 import { ConsumerQueue } from "../../../src/pipeline/consumer-queue.ts";
 import { Pipeline, type Consumer } from "../../../src/pipeline/pipeline.ts";
+import { nalType } from "../../../src/media/nal.ts";
 
 // NAL units by type (low 5 bits of byte 0): 7 SPS, 8 PPS, 5 IDR, 1 non-IDR, 9 AUD.
 const SPS = new Uint8Array([0x67, 0x42, 0xc0, 0x1f, 0xda, 0x01, 0x40]);
@@ -29,7 +30,7 @@ function idr(dts: number, opts: { aud?: boolean; size?: number; pts?: number; ex
 function p(dts: number, opts: { size?: number; pts?: number } = {}): AccessUnit {
   return { nalus: [slice(1, opts.size ?? 8, dts)], dts, pts: opts.pts ?? dts, isKeyframe: false };
 }
-const types = (au: AccessUnit) => au.nalus.map((n) => n[0]! & 0x1f);
+const types = (au: AccessUnit) => au.nalus.map(nalType);
 const bytes = (au: AccessUnit) => au.nalus.reduce((n, x) => n + x.byteLength, 0);
 
 class Sink implements Consumer {

@@ -11,6 +11,7 @@ import type { AccessUnit } from "../../../../src/media/access-unit.ts";
 import { type TimedSample, initSegment, mediaFragment } from "../../../../src/media/fmp4/index.ts";
 import { FFMPEG, FFPROBE, demuxWhole, fixture, hex } from "../fixtures.ts";
 import { CLIP_PPS, CLIP_SPS, clipAccessUnits, concat, gops, runTool, samplesOf } from "./fmp4-fixtures.ts";
+import { nalType } from "../../../../src/media/nal.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "camserver-fmp4-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,7 +106,7 @@ describe.skipIf(!FFMPEG || !FFPROBE)("fMP4 decoded by FFmpeg", () => {
 
   it("decodes an FLV copied from MP4 whose SPS and PPS are only in the avcC", () => {
     const { aus, demuxer } = demuxWhole(fixture("clip320-from-mp4.flv"));
-    expect(aus[0]!.nalus.some((n) => (n[0]! & 0x1f) === 7)).toBe(false);
+    expect(aus[0]!.nalus.some((n) => nalType(n) === 7)).toBe(false);
     const path = writeMp4("avcc-only.mp4", demuxer.sps[0]!, demuxer.pps[0]!, gops(samplesOf(aus)));
     decodeCleanly(path);
     expect(probe(path).frames.length).toBe(10);

@@ -10,6 +10,7 @@ import { H264Packetizer } from "../../../../src/media/rtp/h264-packetizer.ts";
 import { rtpTimestamp } from "../../../../src/media/rtp/h264-rtp.ts";
 import { prng } from "../fixtures.ts";
 import { fixtureStreams, headerOf, onlyMediaErrors, sentNalus } from "./rtp-fixtures.ts";
+import { nalType } from "../../../../src/media/nal.ts";
 
 const rand = prng(6184);
 const int = (n: number) => Math.floor(rand() * n);
@@ -88,7 +89,7 @@ describe("random and mutated packets", () => {
         if (onlyMediaErrors(() => (got = d.push(q)))) threw++;
         if (got) {
           emitted++;
-          expect(got.nalus.every((n) => n.length > 0 && (n[0]! & 0x1f) >= 1 && (n[0]! & 0x1f) <= 23)).toBe(true);
+          expect(got.nalus.every((n) => n.byteLength > 0 && nalType(n) >= 1 && nalType(n) <= 23)).toBe(true);
         }
       }
     }

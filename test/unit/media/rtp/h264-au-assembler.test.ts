@@ -7,6 +7,9 @@ import { rewriteRtpHeader } from "../../../../src/media/rtp/rtp-header.ts";
 import { RtpTimeline } from "../../../../src/media/rtp/rtp-timeline.ts";
 import { demuxWhole, fixture, hex } from "../fixtures.ts";
 import { fixtureStreams, sentNalus } from "./rtp-fixtures.ts";
+import { toAnnexB } from "../../../../src/media/annexb.ts";
+import { NalPieces, nalBytes } from "../../../../src/media/nal-unit.ts";
+import { nalType } from "../../../../src/media/nal.ts";
 
 /** clip320-from-h264.flv: 10 access units, keyframes at 0 and 5, SPS/PPS in-band (../fixtures/README.md). */
 const stream = fixtureStreams()[0]!.aus;
@@ -110,6 +113,43 @@ describe("H264AccessUnitAssembler", () => {
     expect(run(big).units.length).toBe(stream.length);
   });
 
+  it("hands FU-A slices on as pieces of the packets with joinFragments: false, the same bytes as joined", () => {
+    const big = packets(stream, { mtu: 100 }).flat();
+    const joined = run(big).units;
+    const { units, errors } = run(big, { joinFragments: false });
+    expect(errors).toEqual([]);
+    expect(units.length).toBe(joined.length);
+    let pieced = 0;
+    units.forEach((u, i) => {
+      expect(u.nalus.map(nalBytes)).toEqual(joined[i]!.nalus.map(nalBytes));
+      expect(u.nalus.map((n) => n.byteLength)).toEqual(joined[i]!.nalus.map((n) => n.byteLength));
+      for (const n of u.nalus) {
+        if (n instanceof NalPieces) {
+          pieced++;
+          expect([1, 5]).toContain(nalType(n)); // slices only: parameter sets are joined
+          expect(n.pieces.length).toBeGreaterThan(1);
+          for (const p of n.pieces.slice(1)) expect(big.some((pk) => pk.buffer === p.buffer)).toBe(true); // views, not copies
+        }
+      }
+    });
+    expect(pieced).toBeGreaterThan(0);
+    expect(toAnnexB(units[0]!.nalus)).toEqual(toAnnexB(joined[0]!.nalus));
+  });
+
+  it("joins a slice in pieces that carries a start code, across a piece boundary too, and splits it", () => {
+    // An IDR whose FU-A fragments hide "00 00 01" split over two packets: a vendor's Annex B inside RTP.
+    const [sps, pps] = [bare.demuxer.sps[0]!, bare.demuxer.pps[0]!];
+    const setsPacket = new Uint8Array([...hex("80600001000000000000000a"), 24, 0, sps.length, ...sps, 0, pps.length, ...pps]);
+    const fu = (seq: number, fuHeader: number, body: number[], marker: boolean) =>
+      new Uint8Array([0x80, (marker ? 0x80 : 0) | 96, 0, seq, 0, 0, 0, 0, 0, 0, 0, 10, 0x7c, fuHeader, ...body]);
+    const ps = [setsPacket, fu(2, 0x85, [0x88, 0x84, 0x21, 0, 0], false), fu(3, 0x05, [1, 0x65, 0x88, 0x80], false), fu(4, 0x45, [0x10, 0x20], true)];
+    const [joined] = run(ps).units;
+    const [pieced] = run(ps, { joinFragments: false }).units;
+    expect(joined!.nalus.map(nalType)).toEqual([7, 8, 5, 5]);
+    expect(pieced!.nalus.map(nalBytes)).toEqual(joined!.nalus.map(nalBytes));
+    expect(pieced!.nalus.every((n) => n instanceof Uint8Array)).toBe(true);
+  });
+
   it("takes a single FU-A with both S and E set as a whole NAL unit (CostarHD, gortsplib)", () => {
     const key = sentNalus(stream[0]!);
     const idr = key.find((n) => (n[0]! & 0x1f) === 5)!;
@@ -136,11 +176,11 @@ describe("H264AccessUnitAssembler", () => {
     const hdr = hex("80e0000100000000000000 01".replace(/ /g, ""));
     const single = new Uint8Array([...hdr, ...annexB]);
     const u = run([single]).units;
-    expect(u[0]!.nalus.map((n) => n[0]! & 0x1f)).toEqual([7, 8, 5]);
+    expect(u[0]!.nalus.map(nalType)).toEqual([7, 8, 5]);
     const stap = new Uint8Array([...hex("80e000020000000000000001"), 24, 0, sps.length, ...sps, 0, pps.length, ...pps, 0, 0, 0]);
     const stapIdr = new Uint8Array([...hex("80e000030000000000000001"), ...idr]);
     stap[1] = 0x60; // no marker: same timestamp as the IDR that follows
-    expect(run([stap, stapIdr]).units[0]!.nalus.map((n) => n[0]! & 0x1f)).toEqual([7, 8, 5]);
+    expect(run([stap, stapIdr]).units[0]!.nalus.map(nalType)).toEqual([7, 8, 5]);
   });
 
   it("reports a payload type other than the SDP's and a malformed packet, then recovers at the next IDR", () => {

@@ -7,6 +7,7 @@ import { withParameterSets } from "../../../../src/media/parameter-sets.ts";
 import { H264Depacketizer } from "../../../../src/media/rtp/h264-depacketizer.ts";
 import { H264Packetizer, type H264PacketizerOptions } from "../../../../src/media/rtp/h264-packetizer.ts";
 import { FLV_FIXTURES, demuxWhole, fixture } from "../fixtures.ts";
+import { nalBytes } from "../../../../src/media/nal-unit.ts";
 
 /**
  * Every FLV fixture's access units as a pipeline hands them to the packetizer: each keyframe
@@ -43,7 +44,7 @@ export function roundTrip(aus: readonly AccessUnit[], options: H264PacketizerOpt
 
 /** The NAL units a receiver must get back for `au`: all but empty ones and AUDs (type 9). */
 export function sentNalus(au: AccessUnit): Uint8Array[] {
-  return au.nalus.filter((n) => n.length > 0 && (n[0]! & 0x1f) !== 9);
+  return au.nalus.map(nalBytes).filter((n) => n.length > 0 && (n[0]! & 0x1f) !== 9);
 }
 
 export { onlyMediaErrors } from "../fixtures.ts";

@@ -11,6 +11,7 @@ import { H264Packetizer } from "../../../../src/media/rtp/h264-packetizer.ts";
 import { rtpTimestamp } from "../../../../src/media/rtp/h264-rtp.ts";
 import { hex } from "../fixtures.ts";
 import { fixtureStreams, headerOf } from "./rtp-fixtures.ts";
+import { nalBytes } from "../../../../src/media/nal-unit.ts";
 
 /** werift's receive path: RtpPacket.deSerialize, then H264RtpPayload.deSerialize with the running fragment. */
 function weriftReceive(packets: Uint8Array[]): { nalus: Uint8Array[]; ts: number }[] {
@@ -35,8 +36,8 @@ function avcc(au: AccessUnit): Buffer {
   const parts: Buffer[] = [];
   for (const n of au.nalus) {
     const length = Buffer.alloc(4);
-    length.writeUInt32BE(n.length);
-    parts.push(length, Buffer.from(n));
+    length.writeUInt32BE(n.byteLength);
+    parts.push(length, Buffer.from(nalBytes(n)));
   }
   return Buffer.concat(parts);
 }
@@ -50,7 +51,7 @@ describe("werift 0.25.2 receiving camserver's packets", () => {
         const p = new H264Packetizer({ mtu, initialSequenceNumber: 65530, ssrc: 42 });
         const packets = aus.map((a) => p.packetize(a));
         const got = weriftReceive(packets.flat());
-        expect(got.map((g) => g.nalus)).toEqual(aus.map((a) => [...a.nalus]));
+        expect(got.map((g) => g.nalus)).toEqual(aus.map((a) => a.nalus.map(nalBytes)));
         expect(got.map((g) => g.ts)).toEqual(aus.map((a) => rtpTimestamp(a.pts)));
         for (const pk of packets.flat()) {
           const h = RtpPacket.deSerialize(Buffer.from(pk)).header;
