@@ -80,7 +80,7 @@ export class Pipeline {
     const dts = input.dts + this.offset;
     if (this.lastDts !== undefined && dts > this.lastDts && dts - this.lastDts < 90000) this.step = dts - this.lastDts;
     this.lastDts = dts;
-    let au: AccessUnit = { ...input, dts, pts: input.pts + this.offset };
+    let au: AccessUnit = { nalus: input.nalus, dts, pts: input.pts + this.offset, isKeyframe: input.isKeyframe };
     if (au.isKeyframe) {
       au = withParameterSets(au, this.params.sps, this.params.pps);
       this.keyframeAt = Date.now();
