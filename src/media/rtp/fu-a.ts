@@ -9,6 +9,7 @@
  */
 
 import { InvalidFieldError, TruncatedError } from "../errors.ts";
+import { NalPieces } from "../nal-unit.ts";
 import { FU_A_HEADER_BYTES, FU_END, FU_START, isSingleNalType } from "./h264-rtp.ts";
 
 /** Collects the fragments of one NAL unit at a time; the caller bounds the total size. */
@@ -49,12 +50,10 @@ export class FuAAssembler {
     }
     this.parts.push(payload.slice(FU_A_HEADER_BYTES));
     if (!(fu & FU_END)) return undefined;
-    const nalu = new Uint8Array(this.parts.reduce((n, p) => n + p.length, 0));
-    let o = 0;
-    for (const p of this.parts) {
-      nalu.set(p, o);
-      o += p.length;
-    }
+    const nalu = new NalPieces(
+      this.parts,
+      this.parts.reduce((n, p) => n + p.length, 0),
+    ).bytes();
     this.parts = undefined;
     return nalu;
   }

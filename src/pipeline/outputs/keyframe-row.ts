@@ -2,9 +2,9 @@
  * The `snapshot` row: while snapshots of a camera are asked for, its keyframes go to Redis
  * (`KeyframePublisher`) so a snapshot job on any worker can decode one. The row starts with
  * a `snapshot` lease, publishes the cached GOP's keyframe at once, and lingers (30 s by
- * default) after the last lease, so a client that polls snapshots keeps
- * the fast path while nobody's camera pays for keyframes no one reads (docs/architecture.md,
- * "Outputs"). On stop the stored keyframe is removed.
+ * default) after the last lease: a client that polls snapshots keeps the fast path, and a
+ * camera nobody takes snapshots of sends no keyframes to Redis (docs/architecture.md,
+ * "The output table"). On stop the stored keyframe is removed.
  */
 import type { KeyframeStore } from "../../state/keyframe-store.ts";
 import { KeyframePublisher } from "../snapshot/keyframe-publisher.ts";

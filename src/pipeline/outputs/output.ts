@@ -2,7 +2,8 @@
  * Outputs of a held camera as rows of one table keyed by lease kind (hls, webrtc, record,
  * snapshot): the holder starts a row's output while the camera has leases of its kind (or
  * always, for rows that must listen before the first lease, such as WebRTC signalling) and
- * stops it when they end (or a while after, for rows that linger). Adding an output is one file and one row.
+ * stops it when they end (or a while after, for rows that linger). Adding an output is one
+ * file and one row.
  */
 import type { LeaseKind } from "../../state/lease-store.ts";
 import type { SourceCamera } from "../source/source.ts";
