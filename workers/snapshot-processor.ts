@@ -56,8 +56,9 @@ export function snapshotProcessor(deps: SnapshotDeps) {
         if (cached && Date.now() - cached.at <= maxAgeMs) return { at: cached.at, cached: true };
       }
       const requestedAt = Date.now();
-      let kf = await deps.keyframes.get(cameraId);
-      if (!kf || requestedAt - kf.at > LIVE_KEYFRAME_MS) {
+      const live = (k: StoredKeyframe | undefined) => (k && requestedAt - k.at <= LIVE_KEYFRAME_MS ? k : undefined);
+      let kf = live(await deps.keyframes.get(cameraId));
+      if (!kf) {
         const leaseId = `job-${job.id}`;
         await deps.leases.put(cameraId, "snapshot", leaseId, requestedAt + NETWORK_TIMEOUTS[camera.network].connectMs + FIRST_KEYFRAME_MS + 5000);
         try {
@@ -67,13 +68,9 @@ export function snapshotProcessor(deps: SnapshotDeps) {
             camera.network,
             requestedAt,
             FIRST_KEYFRAME_MS,
-            async () => {
-              // The holder publishes keyframes while snapshot leases exist (and a while after):
-              // a live camera's cached keyframe comes within a tick, an idle camera's first one
-              // once it streams.
-              const k = await deps.keyframes.get(cameraId);
-              return k && requestedAt - k.at <= LIVE_KEYFRAME_MS ? k : undefined;
-            },
+            // The holder publishes keyframes while snapshot leases exist (and a while after): a
+            // live camera's cached keyframe comes within a tick, an idle camera's first one once it streams.
+            async () => live(await deps.keyframes.get(cameraId)),
             "snapshot",
           );
         } finally {

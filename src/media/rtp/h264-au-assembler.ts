@@ -264,13 +264,8 @@ export class H264AccessUnitAssembler {
     const pieces = new NalPieces(this.fu, this.fuBytes);
     this.fu = undefined;
     this.bytes -= pieces.byteLength; // counted while fragments came; add() counts it again
-    if (this.joinFragments || !isVcl(type) || piecesHaveStartCode(pieces.pieces)) {
-      this.add(pieces.bytes());
-      return;
-    }
-    this.nalus.push(pieces);
-    this.grow(pieces.byteLength);
-    if (this.nalus.length > this.maxNalus) throw new TooLargeError("H.264 access unit NAL units", this.nalus.length, this.maxNalus);
+    const keepPieces = !this.joinFragments && isVcl(type) && !piecesHaveStartCode(pieces.pieces);
+    this.add(keepPieces ? pieces : pieces.bytes());
   }
 
   private stapA(b: Uint8Array): void {
@@ -287,9 +282,11 @@ export class H264AccessUnitAssembler {
     }
   }
 
-  private add(nalu: Uint8Array): void {
+  /** Adds a NAL unit (one with start codes inside split first; pieces as they are) within the bounds. */
+  private add(nalu: NalUnit): void {
     const before = this.nalus.length;
-    splitEmbedded(nalu, this.nalus);
+    if (nalu instanceof NalPieces) this.nalus.push(nalu);
+    else splitEmbedded(nalu, this.nalus);
     for (let i = before; i < this.nalus.length; i++) this.grow(this.nalus[i]!.byteLength);
     if (this.nalus.length > this.maxNalus) throw new TooLargeError("H.264 access unit NAL units", this.nalus.length, this.maxNalus);
   }
