@@ -82,8 +82,9 @@ export function snapshotProcessor(deps: SnapshotDeps) {
       const jpeg = made && made.at === kf.at ? made.jpeg : await decode(cameraId, kf);
       if (jpeg !== made?.jpeg) await deps.snapshots.put(cameraId, "latest", jpeg, kf.at);
       if (poll) {
-        await deps.snapshots.put(cameraId, "polled", jpeg, kf.at);
+        // The file first: once `/snapshot/latest` serves a polled JPEG, its file is on disk too.
         await writePolledFile(deps.dataDir, cameraId, jpeg, kf.at);
+        await deps.snapshots.put(cameraId, "polled", jpeg, kf.at);
       }
       return { at: kf.at, cached: false };
     });

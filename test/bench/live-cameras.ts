@@ -9,7 +9,10 @@
  *  - camserver `start` with `source_engine: ffmpeg` (one ffmpeg child per camera),
  *  - N raw `ffmpeg -rtsp_transport tcp -i URL -c:v copy -f hls` processes doing the same HLS job.
  * For each: CPU of the whole process tree (% of one core, utime+stime from /proc), PSS of the
- * tree (smaps_rollup: shared libraries split, not counted per process), ffmpeg processes alive.
+ * tree (smaps_rollup: shared libraries split, not counted per process) as the mean and the
+ * peak of samples every 5 s over the measured seconds (a garbage-collected process's PSS
+ * rises and falls by tens of MB between collections; one sample would be a throw of the
+ * dice), ffmpeg processes alive.
  * The camera server's own CPU is not counted. Prints a table and a final JSON line.
  * `--cpu-prof DIR` runs camserver under `bun --cpu-prof` (read the profile with cpuprofile-summary.ts).
  */
@@ -34,8 +37,26 @@ const PROFILE_DIR = stringArg("--cpu-prof");
 interface Cost {
   label: string;
   cpuPercent: number;
+  /** Mean of the PSS samples, MB. */
   pssMb: number;
+  /** Largest PSS sample, MB. */
+  pssPeakMb: number;
   ffmpeg: number;
+}
+
+/** Time between PSS samples while the CPU is measured, ms. */
+const PSS_EVERY_MS = 5000;
+
+/** PSS of the tree every {@link PSS_EVERY_MS} until `done` settles, MB. */
+async function pssSamples(roots: number[], done: Promise<unknown>): Promise<number[]> {
+  const samples: number[] = [];
+  let over = false;
+  void done.finally(() => (over = true));
+  while (!over) {
+    samples.push(treePssMb(roots));
+    await Promise.race([Bun.sleep(PSS_EVERY_MS), done]);
+  }
+  return samples;
 }
 
 /** Measures a process tree after the warm-up, while `keepAlive` runs every second. */
@@ -48,8 +69,15 @@ async function measure(label: string, roots: number[], keepAlive: () => Promise<
     }
   })();
   await Bun.sleep(WARMUP_MS);
-  const cpuPercent = await treeCpuPercent(roots, SECONDS * 1000);
-  const cost = { label, cpuPercent: r1(cpuPercent), pssMb: r1(treePssMb(roots)), ffmpeg: countInTree(roots, "ffmpeg") };
+  const cpu = treeCpuPercent(roots, SECONDS * 1000);
+  const pss = await pssSamples(roots, cpu);
+  const cost = {
+    label,
+    cpuPercent: r1(await cpu),
+    pssMb: r1(pss.reduce((a, b) => a + b, 0) / pss.length),
+    pssPeakMb: r1(Math.max(...pss)),
+    ffmpeg: countInTree(roots, "ffmpeg"),
+  };
   live = false;
   await loop;
   log(`${label}: ${JSON.stringify(cost)}`);
@@ -114,7 +142,7 @@ await runBench(async () => {
   if (wanted("raw")) results.push(await rawRun(cam.url));
   await cleanup();
   console.log(`\n${CAMERAS} live HLS cameras, ${SECONDS} s after ${WARMUP_MS / 1000} s warm-up (CPU: % of one core, whole process tree)`);
-  console.log("| run | CPU % | PSS MB | ffmpeg processes |\n|---|---|---|---|");
-  for (const r of results) console.log(`| ${r.label} | ${r.cpuPercent} | ${r.pssMb} | ${r.ffmpeg} |`);
+  console.log(`| run | CPU % | PSS MB, mean of samples every ${PSS_EVERY_MS / 1000} s | PSS MB, peak | ffmpeg processes |\n|---|---|---|---|---|`);
+  for (const r of results) console.log(`| ${r.label} | ${r.cpuPercent} | ${r.pssMb} | ${r.pssPeakMb} | ${r.ffmpeg} |`);
   console.log(JSON.stringify({ cameras: CAMERAS, seconds: SECONDS, results }));
 });
