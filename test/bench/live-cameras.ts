@@ -47,16 +47,16 @@ interface Cost {
 /** Time between PSS samples while the CPU is measured, ms. */
 const PSS_EVERY_MS = 5000;
 
-/** PSS of the tree every {@link PSS_EVERY_MS} until `done` settles, MB. */
-async function pssSamples(roots: number[], done: Promise<unknown>): Promise<number[]> {
+/** PSS of the tree every {@link PSS_EVERY_MS} for `ms`, the last sample at the end, MB. */
+async function pssSamples(roots: number[], ms: number): Promise<number[]> {
   const samples: number[] = [];
-  let over = false;
-  void done.finally(() => (over = true));
-  while (!over) {
+  const end = performance.now() + ms;
+  for (;;) {
     samples.push(treePssMb(roots));
-    await Promise.race([Bun.sleep(PSS_EVERY_MS), done]);
+    const left = end - performance.now();
+    if (left <= 0) return samples;
+    await Bun.sleep(Math.min(PSS_EVERY_MS, left));
   }
-  return samples;
 }
 
 /** Measures a process tree after the warm-up, while `keepAlive` runs every second. */
@@ -69,11 +69,10 @@ async function measure(label: string, roots: number[], keepAlive: () => Promise<
     }
   })();
   await Bun.sleep(WARMUP_MS);
-  const cpu = treeCpuPercent(roots, SECONDS * 1000);
-  const pss = await pssSamples(roots, cpu);
+  const [cpuPercent, pss] = await Promise.all([treeCpuPercent(roots, SECONDS * 1000), pssSamples(roots, SECONDS * 1000)]);
   const cost = {
     label,
-    cpuPercent: r1(await cpu),
+    cpuPercent: r1(cpuPercent),
     pssMb: r1(pss.reduce((a, b) => a + b, 0) / pss.length),
     pssPeakMb: r1(Math.max(...pss)),
     ffmpeg: countInTree(roots, "ffmpeg"),

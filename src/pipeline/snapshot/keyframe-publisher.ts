@@ -1,9 +1,10 @@
 /**
  * A pipeline consumer that copies every keyframe (IDR with SPS/PPS in front, Annex-B), with
  * the time it arrived from the camera, into Redis, so a snapshot on any worker decodes the
- * camera's latest picture without a new camera connection. One write in flight at most: a keyframe that arrives while the
- * previous one is still being written is skipped (the next one comes a GOP later), so one
- * buffer, used again for every keyframe, holds the bytes (ioredis copies them when it sends).
+ * camera's latest picture without a new camera connection. One write in flight at most: a
+ * keyframe that arrives while the previous one is still being written is skipped (the next
+ * one comes a GOP later), so one buffer, used again for every keyframe, holds the bytes
+ * (ioredis copies them when it sends).
  */
 import type { AccessUnit } from "../../media/access-unit.ts";
 import { toAnnexB } from "../../media/annexb.ts";
